@@ -1,0 +1,100 @@
+// The Store port: everything the jobs persist, owned by its consumers (jobs, publish, digest). One SQL
+// implementation (sql-store.ts) runs on two drivers, SQLite (default) and PostgreSQL (TIPWIRE_DATABASE_URL), and
+// one contract suite (test/store/contract.test.ts) holds both to the same behaviour.
+import type {
+  Classification,
+  ClassifiedItem,
+  IsoDate,
+  Item,
+  SourceState,
+  Story,
+  StoryView,
+} from '../core/types.ts';
+
+export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';
+
+export interface UpsertResult {
+  /** The stored id: the existing item's id when the new one matched it by URL or GUID. */
+  id: string;
+  outcome: UpsertOutcome;
+}
+
+export interface ItemQuery {
+  sourceId?: string;
+  /** fetchedAt >= since (new arrivals), inclusive. */
+  fetchedSince?: IsoDate;
+  /** publishedAt >= since, inclusive. */
+  publishedSince?: IsoDate;
+  /** true: only items assigned to at least one topic; false: only unmatched; undefined: all. */
+  matched?: boolean;
+  /** Only items not yet classified. */
+  unclassified?: boolean;
+  limit?: number;
+}
+
+export interface StoryQuery {
+  /** firstSeenAt >= since (inclusive). */
+  firstSeenSince?: IsoDate;
+  /** firstSeenAt < until (exclusive). */
+  firstSeenUntil?: IsoDate;
+  /** updatedAt >= since, for feeds that show recent changes. */
+  updatedSince?: IsoDate;
+  /** Each list: the story matches when it shares at least one value; empty or undefined means any. */
+  topics?: string[];
+  countries?: string[];
+  languages?: string[];
+  /** Newest first; at most this many. */
+  limit?: number;
+}
+
+export interface StoryAssignment {
+  itemId: string;
+  storyId: string;
+}
+
+export interface SourceLease {
+  sourceId: string;
+  /** Who holds it (process id + host), so several workers can share the sources through PostgreSQL. */
+  owner: string;
+  until: IsoDate;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  // --- sources -------------------------------------------------------------------------------------------------
+  getSourceState(sourceId: string): Promise<SourceState | undefined>;
+  listSourceStates(): Promise<SourceState[]>;
+  saveSourceState(state: SourceState): Promise<void>;
+  /**
+   * Claims a source for one poll; false when another worker holds an unexpired lease. Atomic (UPDATE … WHERE),
+   * never read-then-write, so two workers never poll the same source at once.
+   */
+  tryLeaseSource(sourceId: string, owner: string, until: IsoDate, now: IsoDate): Promise<boolean>;
+  releaseSource(sourceId: string, owner: string): Promise<void>;
+
+  // --- items ---------------------------------------------------------------------------------------------------
+  /**
+   * Inserts new items and updates changed ones, matching an incoming item to a stored one by canonical URL, else
+   * by (source, GUID). Re-polling an unchanged feed writes nothing. One transaction per call.
+   */
+  upsertItems(items: Item[]): Promise<UpsertResult[]>;
+  getItem(id: string): Promise<ClassifiedItem | undefined>;
+  getItems(ids: string[]): Promise<ClassifiedItem[]>;
+  listItems(query: ItemQuery): Promise<ClassifiedItem[]>;
+  countItems(query?: ItemQuery): Promise<number>;
+  saveClassification(itemId: string, classification: Classification, rulesVersion: string): Promise<void>;
+  /** Deletes unmatched items older than the retention cut-off; matched items are kept. Returns how many. */
+  pruneUnmatched(before: IsoDate): Promise<number>;
+
+  // --- stories -------------------------------------------------------------------------------------------------
+  /** Creates or replaces stories (by id) and points the given items at them, in one transaction. */
+  saveStories(stories: Story[], assignments: StoryAssignment[]): Promise<void>;
+  /** Removes stories that have no items left (after a re-classification took their items out). */
+  deleteEmptyStories(): Promise<number>;
+  getStory(id: string): Promise<StoryView | undefined>;
+  listStories(query: StoryQuery): Promise<StoryView[]>;
+
+  // --- lifecycle -----------------------------------------------------------------------------------------------
+  close(): Promise<void>;
+}
