@@ -27,8 +27,8 @@ export interface ItemQuery {
   publishedSince?: IsoDate;
   /** true: only items assigned to at least one topic; false: only unmatched; undefined: all. */
   matched?: boolean;
-  /** Only items not yet classified. */
-  unclassified?: boolean;
+  /** Only items not classified under this rules version (never classified, or under older rules). */
+  notClassifiedWith?: string;
   limit?: number;
 }
 
