@@ -1,0 +1,100 @@
+// Append-only schema history. A migration, once released, is never edited: add a new one. Each runs in its own
+// transaction and is recorded in schema_migrations; on PostgreSQL an advisory lock keeps two workers starting at
+// once from both running it. The SQL is the common subset of both dialects (see driver.ts).
+import type { SqlDriver } from './driver.ts';
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    id: 1,
+    name: 'sources, items, stories',
+    sql: `
+      CREATE TABLE source_state (
+        source_id   TEXT PRIMARY KEY,
+        state       TEXT NOT NULL,
+        lease_owner TEXT,
+        lease_until TEXT
+      );
+
+      CREATE TABLE items (
+        id             TEXT PRIMARY KEY,
+        source_id      TEXT NOT NULL,
+        url            TEXT,
+        link           TEXT,
+        guid           TEXT,
+        title          TEXT NOT NULL,
+        summary        TEXT NOT NULL,
+        content_html   TEXT,
+        author         TEXT,
+        categories     TEXT NOT NULL,
+        published_at   TEXT NOT NULL,
+        updated_at     TEXT,
+        date_guessed   INTEGER NOT NULL,
+        language       TEXT,
+        country        TEXT,
+        fetched_at     TEXT NOT NULL,
+        changed_at     TEXT NOT NULL,
+        content_hash   TEXT NOT NULL,
+        classification TEXT,
+        rules_version  TEXT,
+        matched        INTEGER,
+        story_id       TEXT
+      );
+      -- The identity chain: canonical URL, else GUID within its source, else the id (hash of title and date).
+      CREATE UNIQUE INDEX items_url ON items (url) WHERE url IS NOT NULL;
+      CREATE UNIQUE INDEX items_source_guid ON items (source_id, guid) WHERE guid IS NOT NULL;
+      CREATE INDEX items_published ON items (published_at);
+      CREATE INDEX items_fetched ON items (fetched_at);
+      CREATE INDEX items_story ON items (story_id);
+      CREATE INDEX items_source ON items (source_id, published_at);
+
+      CREATE TABLE stories (
+        id                     TEXT PRIMARY KEY,
+        representative_item_id TEXT NOT NULL,
+        topics                 TEXT NOT NULL,
+        countries              TEXT NOT NULL,
+        languages              TEXT NOT NULL,
+        first_seen_at          TEXT NOT NULL,
+        updated_at             TEXT NOT NULL,
+        follows_story_id       TEXT
+      );
+      CREATE INDEX stories_first_seen ON stories (first_seen_at);
+      CREATE INDEX stories_updated ON stories (updated_at);
+
+      -- Topics, countries and languages of a story as rows, so both dialects filter them with plain SQL.
+      CREATE TABLE story_tags (
+        story_id TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        value    TEXT NOT NULL,
+        PRIMARY KEY (story_id, kind, value)
+      );
+      CREATE INDEX story_tags_value ON story_tags (kind, value);
+    `,
+  },
+];
+
+export async function migrate(db: SqlDriver, list: Migration[] = migrations): Promise<number> {
+  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  let applied = 0;
+  for (const migration of [...list].sort((a, b) => a.id - b.id)) {
+    const done = await db.transaction(async (tx) => {
+      if (tx.dialect === 'postgres') await tx.exec('SELECT pg_advisory_xact_lock(7391)');
+      const seen = await tx.get('SELECT id FROM schema_migrations WHERE id = ?', [migration.id]);
+      if (seen) return false;
+      await tx.exec(migration.sql);
+      await tx.run('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)', [
+        migration.id,
+        migration.name,
+        new Date().toISOString(),
+      ]);
+      return true;
+    });
+    if (done) applied += 1;
+  }
+  return applied;
+}
