@@ -29,6 +29,8 @@ export interface ItemQuery {
   matched?: boolean;
   /** Only items not classified under this rules version (never classified, or under older rules). */
   notClassifiedWith?: string;
+  /** Only items that belong to no story yet (matched items waiting for the clustering step). */
+  withoutStory?: boolean;
   limit?: number;
 }
 
@@ -83,6 +85,7 @@ export interface Store {
   getItems(ids: string[]): Promise<ClassifiedItem[]>;
   listItems(query: ItemQuery): Promise<ClassifiedItem[]>;
   countItems(query?: ItemQuery): Promise<number>;
+  /** An item that no longer matches any topic leaves its story (deleteEmptyStories then removes emptied ones). */
   saveClassification(itemId: string, classification: Classification, rulesVersion: string): Promise<void>;
   /** Deletes unmatched items older than the retention cut-off; matched items are kept. Returns how many. */
   pruneUnmatched(before: IsoDate): Promise<number>;

@@ -237,6 +237,7 @@ export class SqlStore implements Store {
     if (query.fetchedSince !== undefined) (clauses.push('fetched_at >= ?'), params.push(query.fetchedSince));
     if (query.publishedSince !== undefined) (clauses.push('published_at >= ?'), params.push(query.publishedSince));
     if (query.matched !== undefined) (clauses.push('matched = ?'), params.push(query.matched ? 1 : 0));
+    if (query.withoutStory) clauses.push('story_id IS NULL');
     if (query.notClassifiedWith !== undefined) {
       clauses.push('(rules_version IS NULL OR rules_version <> ?)');
       params.push(query.notClassifiedWith);
@@ -258,12 +259,11 @@ export class SqlStore implements Store {
   }
 
   async saveClassification(itemId: string, classification: Classification, rulesVersion: string): Promise<void> {
-    await this.db.run('UPDATE items SET classification = ?, rules_version = ?, matched = ? WHERE id = ?', [
-      json(classification),
-      rulesVersion,
-      classification.topics.length > 0 ? 1 : 0,
-      itemId,
-    ]);
+    const matched = classification.topics.length > 0;
+    await this.db.run(
+      `UPDATE items SET classification = ?, rules_version = ?, matched = ?${matched ? '' : ', story_id = NULL'} WHERE id = ?`,
+      [json(classification), rulesVersion, matched ? 1 : 0, itemId],
+    );
   }
 
   async pruneUnmatched(before: string): Promise<number> {
@@ -356,7 +356,7 @@ export class SqlStore implements Store {
     const byStory = new Map<string, ClassifiedItem[]>();
     for (const part of chunks(stories.map((story) => story.id))) {
       const rows = await this.db.all(
-        `SELECT * FROM items WHERE story_id IN (${placeholders(part.length)}) ORDER BY published_at, id`,
+        `SELECT * FROM items WHERE story_id IN (${placeholders(part.length)}) AND matched = 1 ORDER BY published_at, id`,
         part,
       );
       for (const row of rows) {
