@@ -76,10 +76,60 @@ export const migrations: Migration[] = [
       CREATE INDEX story_tags_value ON story_tags (kind, value);
     `,
   },
+  {
+    id: 2,
+    name: 'subscribers, digest outbox',
+    sql: `
+      CREATE TABLE subscribers (
+        id                TEXT PRIMARY KEY,
+        email             TEXT NOT NULL,
+        email_key         TEXT NOT NULL,
+        name              TEXT,
+        locale            TEXT NOT NULL,
+        time_zone         TEXT NOT NULL,
+        topics            TEXT NOT NULL,
+        countries         TEXT NOT NULL,
+        languages         TEXT NOT NULL,
+        frequency         TEXT NOT NULL,
+        status            TEXT NOT NULL,
+        created_at        TEXT NOT NULL,
+        confirmed_at      TEXT,
+        status_changed_at TEXT,
+        hard_bounces      INTEGER NOT NULL,
+        cutoff            TEXT
+      );
+      CREATE UNIQUE INDEX subscribers_email ON subscribers (email_key);
+      CREATE INDEX subscribers_status ON subscribers (status);
+
+      -- One row per (subscriber, period): the ledger that makes a digest run resumable after a crash.
+      CREATE TABLE digest_outbox (
+        subscriber_id   TEXT NOT NULL,
+        period          TEXT NOT NULL,
+        state           TEXT NOT NULL,
+        window_start    TEXT,
+        window_end      TEXT NOT NULL,
+        message_id      TEXT NOT NULL,
+        attempts        INTEGER NOT NULL,
+        next_attempt_at TEXT,
+        lease_until     TEXT,
+        last_error      TEXT,
+        story_count     INTEGER,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        sent_at         TEXT,
+        PRIMARY KEY (subscriber_id, period)
+      );
+      CREATE INDEX digest_outbox_due ON digest_outbox (state, next_attempt_at);
+      -- At most one unfinished digest per subscriber, so two windows never overlap (no story twice).
+      CREATE UNIQUE INDEX digest_outbox_open ON digest_outbox (subscriber_id) WHERE state IN ('pending', 'sending');
+    `,
+  },
 ];
 
 export async function migrate(db: SqlDriver, list: Migration[] = migrations): Promise<number> {
-  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
   let applied = 0;
   for (const migration of [...list].sort((a, b) => a.id - b.id)) {
     const done = await db.transaction(async (tx) => {

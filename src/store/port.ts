@@ -10,6 +10,7 @@ import type {
   Story,
   StoryView,
 } from '../core/types.ts';
+import type { DigestStore } from '../digest/port.ts';
 
 export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';
 
@@ -63,6 +64,7 @@ export interface SourceLease {
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
+  readonly digest: DigestStore;
 
   // --- sources -------------------------------------------------------------------------------------------------
   getSourceState(sourceId: string): Promise<SourceState | undefined>;
