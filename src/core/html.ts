@@ -9,16 +9,86 @@ import sanitize from 'sanitize-html';
 import { compile } from 'html-to-text';
 
 const ALLOWED_TAGS = [
-  'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'cite', 'code', 'dd', 'del', 'dfn', 'div', 'dl', 'dt', 'em',
-  'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'mark', 'ol', 'p',
-  'pre', 'q', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th',
-  'thead', 'time', 'tr', 'u', 'ul', 'var', 'wbr',
+  'a',
+  'abbr',
+  'b',
+  'blockquote',
+  'br',
+  'caption',
+  'cite',
+  'code',
+  'dd',
+  'del',
+  'dfn',
+  'div',
+  'dl',
+  'dt',
+  'em',
+  'figcaption',
+  'figure',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'i',
+  'img',
+  'ins',
+  'kbd',
+  'li',
+  'mark',
+  'ol',
+  'p',
+  'pre',
+  'q',
+  's',
+  'samp',
+  'small',
+  'span',
+  'strike',
+  'strong',
+  'sub',
+  'sup',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'time',
+  'tr',
+  'u',
+  'ul',
+  'var',
+  'wbr',
 ];
 
 // Dropped together with everything inside them: their text is code, styling or widget content, never prose.
 const DROP_WITH_CONTENT = [
-  'script', 'style', 'iframe', 'object', 'embed', 'applet', 'form', 'textarea', 'xmp', 'svg', 'math', 'noscript',
-  'template', 'select', 'option', 'button', 'title', 'head', 'noembed', 'noframes', 'frameset', 'plaintext',
+  'script',
+  'style',
+  'iframe',
+  'object',
+  'embed',
+  'applet',
+  'form',
+  'textarea',
+  'xmp',
+  'svg',
+  'math',
+  'noscript',
+  'template',
+  'select',
+  'option',
+  'button',
+  'title',
+  'head',
+  'noembed',
+  'noframes',
+  'frameset',
+  'plaintext',
 ];
 
 const SAFE_SCHEMES = ['http', 'https', 'mailto'];
@@ -36,7 +106,11 @@ function resolveUrl(value: string, baseUrl: string | undefined): string | undefi
   }
 }
 
-function withUrl(attribs: Record<string, string>, name: string, baseUrl: string | undefined): Record<string, string> {
+function withUrl(
+  attribs: Record<string, string>,
+  name: string,
+  baseUrl: string | undefined,
+): Record<string, string> {
   const out: Record<string, string> = { ...attribs };
   const raw = out[name];
   if (raw !== undefined) {

@@ -5,23 +5,123 @@
 // undefined. Callers decide what a missing date means.
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
-  january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10,
-  november: 11, december: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+  january: 1,
+  february: 2,
+  march: 3,
+  april: 4,
+  june: 6,
+  july: 7,
+  august: 8,
+  september: 9,
+  october: 10,
+  november: 11,
+  december: 12,
   // Russian: nominative, genitive and common abbreviations (as produced by ru_RU locales).
-  янв: 1, января: 1, январь: 1, фев: 2, февраля: 2, февраль: 2, мар: 3, марта: 3, март: 3, апр: 4, апреля: 4,
-  апрель: 4, мая: 5, май: 5, июн: 6, июня: 6, июнь: 6, июл: 7, июля: 7, июль: 7, авг: 8, августа: 8, август: 8,
-  сен: 9, сент: 9, сентября: 9, сентябрь: 9, окт: 10, октября: 10, октябрь: 10, ноя: 11, нояб: 11, ноября: 11,
-  ноябрь: 11, дек: 12, декабря: 12, декабрь: 12,
+  янв: 1,
+  января: 1,
+  январь: 1,
+  фев: 2,
+  февраля: 2,
+  февраль: 2,
+  мар: 3,
+  марта: 3,
+  март: 3,
+  апр: 4,
+  апреля: 4,
+  апрель: 4,
+  мая: 5,
+  май: 5,
+  июн: 6,
+  июня: 6,
+  июнь: 6,
+  июл: 7,
+  июля: 7,
+  июль: 7,
+  авг: 8,
+  августа: 8,
+  август: 8,
+  сен: 9,
+  сент: 9,
+  сентября: 9,
+  сентябрь: 9,
+  окт: 10,
+  октября: 10,
+  октябрь: 10,
+  ноя: 11,
+  нояб: 11,
+  ноября: 11,
+  ноябрь: 11,
+  дек: 12,
+  декабря: 12,
+  декабрь: 12,
 };
 
 // Offsets in minutes. US zones per RFC 822; the rest are the ones seen in the region's feeds.
 const ZONES: Record<string, number> = {
-  ut: 0, utc: 0, gmt: 0, z: 0, wet: 0, bst: 60, cet: 60, cest: 120, met: 60, mest: 120, eet: 120, eest: 180,
-  msk: 180, msd: 240, est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
-  akst: -540, akdt: -480, hst: -600, ast: -240, adt: -180, nzst: 720, nzdt: 780, jst: 540, kst: 540, ist: 330,
-  almt: 300, alma: 300, qyzt: 300, uzt: 300, tjt: 300, tmt: 300, kgt: 360, aqtt: 300, orat: 300, yekt: 300,
-  omst: 360, novt: 420, krat: 420, aest: 600, aedt: 660, acst: 570, awst: 480, sgt: 480, hkt: 480,
+  ut: 0,
+  utc: 0,
+  gmt: 0,
+  z: 0,
+  wet: 0,
+  bst: 60,
+  cet: 60,
+  cest: 120,
+  met: 60,
+  mest: 120,
+  eet: 120,
+  eest: 180,
+  msk: 180,
+  msd: 240,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
+  akst: -540,
+  akdt: -480,
+  hst: -600,
+  ast: -240,
+  adt: -180,
+  nzst: 720,
+  nzdt: 780,
+  jst: 540,
+  kst: 540,
+  ist: 330,
+  almt: 300,
+  alma: 300,
+  qyzt: 300,
+  uzt: 300,
+  tjt: 300,
+  tmt: 300,
+  kgt: 360,
+  aqtt: 300,
+  orat: 300,
+  yekt: 300,
+  omst: 360,
+  novt: 420,
+  krat: 420,
+  aest: 600,
+  aedt: 660,
+  acst: 570,
+  awst: 480,
+  sgt: 480,
+  hkt: 480,
 };
 
 function militaryZone(letter: string): number | undefined {
@@ -65,7 +165,8 @@ function build(
   ms: number,
   offsetMinutes: number,
 ): string | undefined {
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60)
+    return undefined;
   if (year < 1000 || year > 9999) return undefined;
   const t = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), ms) - offsetMinutes * 60_000;
   const d = new Date(t);
@@ -148,7 +249,16 @@ export function parseFeedDate(input: string | undefined): string | undefined {
       const ampm = m[7]?.toLowerCase();
       if (ampm === 'pm' && hour < 12) hour += 12;
       if (ampm === 'am' && hour === 12) hour = 0;
-      return build(Number(m[3] ?? m[9]), month, Number(m[2]), hour, Number(m[5]), Number(m[6] ?? '0'), 0, off);
+      return build(
+        Number(m[3] ?? m[9]),
+        month,
+        Number(m[2]),
+        hour,
+        Number(m[5]),
+        Number(m[6] ?? '0'),
+        0,
+        off,
+      );
     }
   }
   m = MONTH_FIRST_DATE.exec(s);
@@ -162,14 +272,32 @@ export function parseFeedDate(input: string | undefined): string | undefined {
     const off = zoneOffset(m[7]);
     if (off === undefined) return undefined;
     const [, y, mo, d, h, mi, se] = m;
-    return build(Number(y), Number(mo), Number(d), Number(h ?? '0'), Number(mi ?? '0'), Number(se ?? '0'), 0, off);
+    return build(
+      Number(y),
+      Number(mo),
+      Number(d),
+      Number(h ?? '0'),
+      Number(mi ?? '0'),
+      Number(se ?? '0'),
+      0,
+      off,
+    );
   }
   m = DOTTED.exec(s);
   if (m) {
     const off = zoneOffset(m[7]);
     if (off === undefined) return undefined;
     const [, d, mo, y, h, mi, se] = m;
-    return build(Number(y), Number(mo), Number(d), Number(h ?? '0'), Number(mi ?? '0'), Number(se ?? '0'), 0, off);
+    return build(
+      Number(y),
+      Number(mo),
+      Number(d),
+      Number(h ?? '0'),
+      Number(mi ?? '0'),
+      Number(se ?? '0'),
+      0,
+      off,
+    );
   }
   return undefined;
 }
