@@ -1,0 +1,242 @@
+// Bytes of a feed → text. Contract: `decodeBody(bytes, contentType)` never throws; it returns the text, the
+// encoding it used (a WHATWG name such as "utf-8", "windows-1251", or an iconv-lite name) and where that choice came
+// from. Rule order:
+//   1. A byte-order mark is authoritative (UTF-8, UTF-16LE/BE); so is an XML prolog written in UTF-16.
+//   2. Declarations, in the order HTTP header charset, XML prolog encoding, HTML <meta charset>. A declaration is
+//      skipped when its label is unknown, when it says UTF-8 but the bytes are not (mostly) UTF-8, or when it names
+//      UTF-16 on ASCII-shaped bytes. A declared non-UTF-8 charset on bytes that are valid UTF-8 with multi-byte
+//      sequences is almost certainly a wrong declaration: UTF-8 wins (source "detected"). A header naming a generic
+//      Latin-1 default (iso-8859-1, us-ascii, windows-1252) yields to a different in-document declaration, because
+//      that header is usually the web server's default, not the feed generator's word.
+//   3. No usable declaration: valid UTF-8 → UTF-8; otherwise chardet on the bytes with markup stripped (it answers
+//      ISO-8859-1 for anything when tags dominate the sample).
+//   4. Nothing else: UTF-8 with replacement characters (source "default").
+// TextDecoder does the work (it is fast and knows windows-1251, koi8-r, …); iconv-lite only for labels it lacks.
+import { isUtf8 } from 'node:buffer';
+import chardet from 'chardet';
+import iconv from 'iconv-lite';
+
+export type EncodingSource = 'bom' | 'header' | 'xml-prolog' | 'html-meta' | 'detected' | 'default';
+
+export interface Decoded {
+  text: string;
+  encoding: string;
+  source: EncodingSource;
+}
+
+interface Codec {
+  name: string;
+  decode(bytes: Uint8Array): string;
+}
+
+const GENERIC_HEADER_DEFAULTS = new Set(['windows-1252']); // TextDecoder maps iso-8859-1 and us-ascii here too.
+const UTF16 = new Set(['utf-16le', 'utf-16be']);
+// Far enough for a <meta> after a long comment or <script>; the prolog must be at the very start anyway.
+const META_SCAN_BYTES = 64 * 1024;
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** The codec for a charset label, or undefined when neither TextDecoder nor iconv-lite knows it. */
+export function codecFor(label: string): Codec | undefined {
+  const clean = label.trim().replace(/^["']|["']$/g, '');
+  if (!clean) return undefined;
+  try {
+    const name = new TextDecoder(clean).encoding;
+    // Node 20's TextDecoder decodes windows-1252 (and so iso-8859-1, us-ascii) as plain Latin-1: 0x80 comes out as
+    // U+0080 instead of €. iconv-lite has the right table.
+    if (name === 'windows-1252') return { name, decode: (bytes) => iconv.decode(asBuffer(bytes), name) };
+    return { name, decode: (bytes) => new TextDecoder(name).decode(bytes) };
+  } catch {
+    // not a WHATWG label: try iconv-lite below
+  }
+  if (/^[\w.:-]+$/.test(clean) && iconv.encodingExists(clean)) {
+    const name = clean.toLowerCase();
+    return { name, decode: (bytes) => iconv.decode(asBuffer(bytes), name) };
+  }
+  return undefined;
+}
+
+function headerCharset(contentType: string | undefined): string | undefined {
+  if (!contentType) return undefined;
+  return /;\s*charset\s*=\s*"?([^";,\s]+)/i.exec(contentType)?.[1];
+}
+
+function latin1Prefix(bytes: Uint8Array, max: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, max)).toString('latin1');
+}
+
+function xmlPrologEncoding(bytes: Uint8Array): string | undefined {
+  const head = latin1Prefix(bytes, 512);
+  return /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']\s*([^"'\s]+)\s*["']/.exec(head)?.[1];
+}
+
+function htmlMetaCharset(bytes: Uint8Array): string | undefined {
+  const head = latin1Prefix(bytes, META_SCAN_BYTES);
+  const metas = head.match(/<meta\b[^>]*>/gi) ?? [];
+  for (const meta of metas) {
+    const direct = /\bcharset\s*=\s*["']?\s*([^"'\s/>;]+)/i.exec(meta)?.[1];
+    if (direct) return direct;
+  }
+  return undefined;
+}
+
+function bomCodec(bytes: Uint8Array): Codec | undefined {
+  const [a, b, c] = [bytes[0], bytes[1], bytes[2]];
+  if (a === 0xef && b === 0xbb && c === 0xbf) return codecFor('utf-8');
+  if (a === 0xff && b === 0xfe) return codecFor('utf-16le');
+  if (a === 0xfe && b === 0xff) return codecFor('utf-16be');
+  return undefined;
+}
+
+/** `<?x` written in UTF-16 without a BOM (XML 1.0 appendix F). */
+function utf16Prolog(bytes: Uint8Array): Codec | undefined {
+  const [a, b, c, d] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+  if (a === 0x3c && b === 0x00 && c === 0x3f && d === 0x00) return codecFor('utf-16le');
+  if (a === 0x00 && b === 0x3c && c === 0x00 && d === 0x3f) return codecFor('utf-16be');
+  return undefined;
+}
+
+interface Utf8Shape {
+  ascii: boolean;
+  valid: boolean;
+  /** Valid with at most a few stray bytes among many multi-byte sequences (one bad character in a UTF-8 feed). */
+  mostly: boolean;
+  multiByte: boolean;
+}
+
+function utf8Shape(bytes: Uint8Array): Utf8Shape {
+  let high = false;
+  for (let i = 0; i < bytes.length; i++) {
+    if ((bytes[i] ?? 0) >= 0x80) {
+      high = true;
+      break;
+    }
+  }
+  if (!high) return { ascii: true, valid: true, mostly: true, multiByte: false };
+  if (isUtf8(bytes)) return { ascii: false, valid: true, mostly: true, multiByte: true };
+  let sequences = 0;
+  let invalid = 0;
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i] ?? 0;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const need =
+      lead >= 0xc2 && lead <= 0xdf
+        ? 1
+        : lead >= 0xe0 && lead <= 0xef
+          ? 2
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 3
+            : -1;
+    let ok = need > 0;
+    for (let k = 1; ok && k <= need; k++) ok = ((bytes[i + k] ?? 0) & 0xc0) === 0x80;
+    if (ok) {
+      sequences++;
+      i += need + 1;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return {
+    ascii: false,
+    valid: false,
+    mostly: sequences >= 8 && invalid * 20 <= sequences,
+    multiByte: sequences > 0,
+  };
+}
+
+/** Bytes of text content only: tags, comments, processing instructions and CDATA markers removed. */
+export function stripMarkup(bytes: Uint8Array): Uint8Array {
+  const out = Buffer.allocUnsafe(bytes.length);
+  let n = 0;
+  let inTag = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] ?? 0;
+    if (inTag) {
+      if (byte === 0x3e) inTag = false;
+      continue;
+    }
+    if (byte === 0x3c) {
+      // "<![CDATA[" opens text, not a tag: drop the marker and keep what follows.
+      if (
+        bytes[i + 1] === 0x21 &&
+        bytes[i + 2] === 0x5b &&
+        latin1Prefix(bytes.subarray(i, i + 9), 9) === '<![CDATA['
+      ) {
+        i += 8;
+        continue;
+      }
+      inTag = true;
+      continue;
+    }
+    if (byte === 0x5d && bytes[i + 1] === 0x5d && bytes[i + 2] === 0x3e) {
+      i += 2;
+      continue;
+    }
+    out[n++] = byte;
+  }
+  return out.subarray(0, n);
+}
+
+function detect(bytes: Uint8Array): Codec | undefined {
+  const text = stripMarkup(bytes);
+  const sample = text.length >= 64 ? text : bytes;
+  const hasNul = sample.includes(0);
+  for (const match of chardet.analyse(sample)) {
+    const codec = codecFor(match.name);
+    if (!codec) continue;
+    // UTF-16/32 without a BOM or NULs is a misreading; UTF-8 was already ruled out by the caller.
+    if (/^utf-(16|32)/i.test(match.name) && !hasNul) continue;
+    if (codec.name === 'utf-8') continue;
+    return codec;
+  }
+  return undefined;
+}
+
+export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
+  const bom = bomCodec(bytes);
+  if (bom) return { text: bom.decode(bytes), encoding: bom.name, source: 'bom' };
+  const wide = utf16Prolog(bytes);
+  if (wide) return { text: wide.decode(bytes), encoding: wide.name, source: 'xml-prolog' };
+
+  const shape = utf8Shape(bytes);
+  const utf8 = codecFor('utf-8') as Codec;
+  const declared: { codec: Codec; source: EncodingSource }[] = [];
+  for (const [label, source] of [
+    [headerCharset(contentType), 'header'],
+    [xmlPrologEncoding(bytes), 'xml-prolog'],
+    [htmlMetaCharset(bytes), 'html-meta'],
+  ] as const) {
+    const codec = label === undefined ? undefined : codecFor(label);
+    if (!codec) continue;
+    if (codec.name === 'utf-8' && !shape.mostly) continue;
+    if (UTF16.has(codec.name)) continue; // a UTF-16 document would have shown a BOM or a UTF-16 prolog above
+    declared.push({ codec, source });
+  }
+  // A server-default Latin-1 header yields to a different declaration inside the document.
+  const first = declared[0];
+  if (first?.source === 'header' && GENERIC_HEADER_DEFAULTS.has(first.codec.name)) {
+    const inDocument = declared.find((d) => d.source !== 'header' && d.codec.name !== first.codec.name);
+    if (inDocument) {
+      declared.splice(declared.indexOf(inDocument), 1);
+      declared.unshift(inDocument);
+    }
+  }
+  const chosen = declared[0];
+  if (chosen) {
+    if (chosen.codec.name !== 'utf-8' && shape.valid && shape.multiByte) {
+      return { text: utf8.decode(bytes), encoding: 'utf-8', source: 'detected' };
+    }
+    return { text: chosen.codec.decode(bytes), encoding: chosen.codec.name, source: chosen.source };
+  }
+  if (shape.ascii) return { text: utf8.decode(bytes), encoding: 'utf-8', source: 'default' };
+  if (shape.valid || shape.mostly) return { text: utf8.decode(bytes), encoding: 'utf-8', source: 'detected' };
+  const guessed = detect(bytes);
+  if (guessed) return { text: guessed.decode(bytes), encoding: guessed.name, source: 'detected' };
+  return { text: utf8.decode(bytes), encoding: 'utf-8', source: 'default' };
+}
