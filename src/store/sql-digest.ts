@@ -346,10 +346,16 @@ export class SqlDigestStore implements DigestStore {
   ): Promise<OutboxEntry[]> {
     const clauses: string[] = [];
     const params: SqlValue[] = [];
-    if (query.subscriberId !== undefined)
-      (clauses.push('subscriber_id = ?'), params.push(query.subscriberId));
-    if (query.period !== undefined) (clauses.push('period = ?'), params.push(query.period));
-    if (query.state !== undefined) (clauses.push('state = ?'), params.push(query.state));
+    const filters: [string, string | undefined][] = [
+      ['subscriber_id', query.subscriberId],
+      ['period', query.period],
+      ['state', query.state],
+    ];
+    for (const [column, value] of filters) {
+      if (value === undefined) continue;
+      clauses.push(`${column} = ?`);
+      params.push(value);
+    }
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const rows = await this.db.all(
       `SELECT * FROM digest_outbox ${where} ORDER BY window_end, subscriber_id`,
