@@ -1,4 +1,24 @@
 // Every CLI command, in the order `tipwire --help` lists them. A new command is one file in commands/ and one line here.
 import type { Command } from './command.ts';
+import { runCommand } from './commands/run.ts';
+import { pollCommand } from './commands/poll.ts';
+import { validateCommand, schemaCommand } from './commands/config.ts';
+import {
+  sourcesListCommand,
+  sourcesCheckCommand,
+  sourcesImportCommand,
+  sourcesExportCommand,
+  sourcesEnableCommand,
+} from './commands/sources.ts';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  runCommand,
+  pollCommand,
+  validateCommand,
+  schemaCommand,
+  sourcesListCommand,
+  sourcesCheckCommand,
+  sourcesImportCommand,
+  sourcesExportCommand,
+  sourcesEnableCommand,
+];

@@ -122,22 +122,57 @@ export const publishSchema = z
   })
   .strict();
 
+const ianaZone = z
+  .string()
+  .trim()
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not an IANA time zone such as Asia/Bishkek or UTC');
+
 export const digestSchema = z
   .object({
-    /** node-cron expression, evaluated in timeZone (or in each subscriber's zone when perSubscriberTimeZone). */
-    schedule: cron.default('0 7 * * 1'),
-    timeZone: z.string().default('UTC'),
+    /**
+     * Send time as "MINUTE HOUR * * WEEKDAY" (weekly subscribers on WEEKDAY, daily ones every day at that time),
+     * read in timeZone, or in each subscriber's own zone when perSubscriberTimeZone.
+     */
+    schedule: cron
+      .default('0 7 * * 1')
+      .refine(
+        (value) => /^(\S+\s+)?\d{1,2}\s+\d{1,2}\s+\*\s+\*\s+(\*|[0-7]|mon|tue|wed|thu|fri|sat|sun)\w*$/i.test(value),
+        'digest.schedule must be "MINUTE HOUR * * WEEKDAY", e.g. "0 7 * * 1" for Monday 07:00',
+      ),
+    timeZone: ianaZone.default('UTC'),
     perSubscriberTimeZone: z.boolean().default(true),
     from: z.string().default('tipwire digest <digest@tipwire.invalid>'),
     replyTo: z.string().optional(),
+    /** List-Id of the digest (RFC 2919), a domain-like name. */
+    listId: z.string().default('digest.tipwire.invalid'),
+    /** mailto: address offered in List-Unsubscribe besides the https one-click link (optional). */
+    unsubscribeMailto: z.string().email().optional(),
     /** Stories per topic before "more in the web view". */
     maxPerTopic: z.number().int().positive().default(8),
+    /** The HTML part is kept under this size (Gmail clips messages above ~102 KB). */
+    maxHtmlBytes: z.number().int().min(20_000).default(95_000),
     sendEmpty: z.boolean().default(false),
     /** A permanent (5xx) failure this many times marks the address bounced. */
     bounceAfter: z.number().int().positive().default(2),
     maxAttempts: z.number().int().positive().default(6),
+    /** First retry delay after a transient failure; doubles per attempt, capped at 6 hours. */
+    retryBaseSeconds: z.number().positive().default(60),
     /** Messages per second through SMTP (0 = unlimited). */
     rateLimitPerSecond: z.number().min(0).default(10),
+    /**
+     * Messages in flight at once. Each in-flight message is one that a kill -9 can make repeat, so 1 (the default)
+     * means at most one repeat after a crash; more gives speed for that risk.
+     */
+    concurrency: z.number().int().min(1).max(32).default(1),
+    /** A claimed digest whose worker died is taken over after this long. */
+    leaseSeconds: z.number().int().min(10).default(300),
     /** HMAC key for unsubscribe and preference links. Env: TIPWIRE_SECRET (or TIPWIRE_SECRET_FILE). */
     secret: z.string().min(16).default('change-me-tipwire-development-secret'),
   })
@@ -147,6 +182,10 @@ export const mailSchema = z
   .object({
     /** smtp://user:pass@host:587 or smtps://…; unset means .eml files in paths.outbox. Env: TIPWIRE_SMTP_URL. */
     smtpUrl: z.string().optional(),
+    /** Pooled SMTP connections. */
+    maxConnections: z.number().int().min(1).max(32).default(3),
+    /** Socket timeouts (connect, greeting, idle), milliseconds. */
+    timeoutMs: z.number().int().positive().default(30_000),
   })
   .strict();
 

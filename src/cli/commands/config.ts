@@ -1,0 +1,37 @@
+// Operator commands about the configuration itself: check it, and regenerate the editor schemas.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileRules } from '../../classify/index.ts';
+import { configJsonSchemas } from '../../config/json-schema.ts';
+import { EXIT, type Command } from '../command.ts';
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check config/*.yaml (schema, unique sources, topic rules) and report every problem with file:line:col',
+  usage: '',
+  async run(_args, ctx) {
+    const config = await ctx.loadConfig();
+    const rules = compileRules(config.topics);
+    const enabled = config.sources.filter((source) => source.enabled).length;
+    ctx.stdout.write(
+      `${ctx.configDir}: valid — ${config.sources.length} sources (${enabled} enabled), ${rules.topics.length} topics, database ${config.app.store.databaseUrl}\n`,
+    );
+    return EXIT.ok;
+  },
+};
+
+export const schemaCommand: Command = {
+  name: 'schema',
+  summary: 'write JSON Schemas of the config files to config/schema/ (for editor autocompletion)',
+  usage: '[--out DIR]',
+  options: { out: { type: 'string' } },
+  async run(args, ctx) {
+    const dir = typeof args.values.out === 'string' ? args.values.out : join(ctx.configDir, 'schema');
+    mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(configJsonSchemas())) {
+      writeFileSync(join(dir, name), text);
+      ctx.stdout.write(`wrote ${join(dir, name)}\n`);
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,92 @@
+// `tipwire run`: the long-running service. Polls on schedule, exports feeds after each poll, sends digests when
+// due, serves feeds, subscriber pages and the status page, reloads edited config without a restart, and shuts
+// down cleanly on SIGINT/SIGTERM (running jobs finish or are abandoned at their next step; the database is closed).
+import { once } from 'node:events';
+import { compileRules, type CompiledRules } from '../../classify/index.ts';
+import type { Config } from '../../config/types.ts';
+import { watchConfig } from '../../config/watch.ts';
+import { createHostLimiter } from '../../fetch/index.ts';
+import { runPoll, type PollReport } from '../../jobs/poll.ts';
+import { publishFeeds } from '../../jobs/publish.ts';
+import { runDigests, digestWakeSchedule } from '../../jobs/digest.ts';
+import { createMailer } from '../../digest/index.ts';
+import { Scheduler, type ScheduledJob } from '../../jobs/scheduler.ts';
+import { startServer } from '../../http/server.ts';
+import { feedRoutes } from '../../http/feeds.ts';
+import { subscriberRoutes } from '../../http/subscribers.ts';
+import { statusRoutes } from '../../http/status.ts';
+import { EXIT, type Command } from '../command.ts';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run the service: scheduled polls, feed export, digests, HTTP server, config hot reload',
+  usage: '[--no-server] [--no-initial-poll]',
+  options: { 'no-server': { type: 'boolean' }, 'no-initial-poll': { type: 'boolean' } },
+  async run(args, ctx) {
+    const log = ctx.log.child({ component: 'run' });
+    let config: Config = await ctx.loadConfig();
+    let rules: CompiledRules = compileRules(config.topics);
+    const store = await ctx.openStore(config);
+    const mailer = createMailer(config, log);
+    let limiter = createHostLimiter({ concurrency: config.app.poll.concurrency, perHost: config.app.poll.perHostConcurrency });
+    const status: { startedAt: string; lastPoll?: PollReport } = { startedAt: new Date().toISOString() };
+    const scheduler = new Scheduler(log);
+
+    const jobs = (current: Config): ScheduledJob[] => {
+      const digestWake = digestWakeSchedule(current);
+      return [
+        {
+          name: 'poll',
+          cron: current.app.poll.schedule,
+          run: async (signal) => {
+            status.lastPoll = await runPoll({ store, config, rules, limiter, log }, { signal });
+            await publishFeeds(store, config, { now: new Date(), log });
+          },
+        },
+        {
+          name: 'digest',
+          cron: digestWake.cron,
+          timeZone: digestWake.timeZone,
+          run: async () => {
+            await runDigests({ store, mailer, config, log }, { now: new Date() });
+          },
+        },
+      ];
+    };
+    scheduler.set(jobs(config));
+
+    const watcher = watchConfig(config, {
+      log,
+      env: ctx.env,
+      accept: (next) => void compileRules(next.topics),
+      onChange: async (next) => {
+        config = next;
+        rules = compileRules(next.topics);
+        limiter = createHostLimiter({ concurrency: next.app.poll.concurrency, perHost: next.app.poll.perHostConcurrency });
+        scheduler.set(jobs(next));
+        // New rules re-classify the retention window at the next poll; new sources are due at once.
+        void scheduler.trigger('poll');
+      },
+    });
+
+    const server = args.values['no-server']
+      ? undefined
+      : await startServer(
+          { config: () => config, store, log },
+          [feedRoutes, subscriberRoutes, statusRoutes(() => ({ ...status, nextRuns: scheduler.nextRuns() }))],
+          { host: config.app.server.host, port: config.app.server.port },
+        );
+    if (server) log.info({ url: server.url }, `serving feeds at ${server.url}/feeds/all.atom, status at ${server.url}/status`);
+    if (!args.values['no-initial-poll']) void scheduler.trigger('poll');
+
+    const signal = await Promise.race([once(process, 'SIGINT').then(() => 'SIGINT'), once(process, 'SIGTERM').then(() => 'SIGTERM')]);
+    log.info({ signal }, 'shutting down: finishing running jobs');
+    watcher.close();
+    await scheduler.stop(config.app.fetch.totalTimeoutMs + 5_000);
+    await server?.close();
+    await mailer.close();
+    await store.close();
+    log.info('stopped');
+    return EXIT.ok;
+  },
+};

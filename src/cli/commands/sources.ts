@@ -1,0 +1,144 @@
+// Operator commands about sources: what state each is in, whether its address works, OPML in and out, re-enable.
+import { readFileSync } from 'node:fs';
+import { checkSources } from '../../jobs/check.ts';
+import { importOpml, parseOpml } from '../../config/opml.ts';
+import { renderOpml } from '../../publish/index.ts';
+import { TipwireError } from '../../core/errors.ts';
+import { EXIT, type Command } from '../command.ts';
+import { relativeTime, renderTable, truncate } from '../table.ts';
+
+export const sourcesListCommand: Command = {
+  name: 'sources list',
+  summary: 'each source with its state: last poll, failures, disabled, last error, next poll',
+  usage: '[--json]',
+  options: { json: { type: 'boolean' } },
+  async run(args, ctx) {
+    const config = await ctx.loadConfig();
+    const store = await ctx.openStore(config);
+    try {
+      const states = new Map((await store.listSourceStates()).map((state) => [state.sourceId, state]));
+      const counts = new Map<string, number>();
+      for (const source of config.sources) counts.set(source.id, await store.countItems({ sourceId: source.id }));
+      const rows = config.sources.map((source) => {
+        const state = states.get(source.id);
+        const status = !source.enabled ? 'off (config)' : state?.disabledAt ? 'DISABLED' : state?.lastError ? 'failing' : state?.lastSuccessAt ? 'ok' : 'new';
+        return { source, state, status, items: counts.get(source.id) ?? 0 };
+      });
+      if (args.values.json) {
+        ctx.stdout.write(`${JSON.stringify(rows.map(({ source, state, status, items }) => ({ ...source, status, items, state })), null, 2)}\n`);
+        return EXIT.ok;
+      }
+      ctx.stdout.write(
+        renderTable(
+          ['id', 'status', 'country', 'lang', 'items', 'last poll', 'fails', 'next poll', 'last error'],
+          rows.map(({ source, state, status, items }) => [
+            source.id,
+            status,
+            source.country?.toUpperCase() ?? '—',
+            source.languages.join(','),
+            items,
+            relativeTime(state?.lastPolledAt),
+            state?.consecutiveFailures || '',
+            relativeTime(state?.nextPollAt),
+            state?.lastError ? truncate(`${state.lastError.code}: ${state.lastError.message}`, 70) : state?.movedTo ? `moved to ${state.movedTo}` : '',
+          ]),
+        ),
+      );
+      return rows.some((row) => row.status === 'DISABLED') ? EXIT.failed : EXIT.ok;
+    } finally {
+      await store.close();
+    }
+  },
+};
+
+export const sourcesCheckCommand: Command = {
+  name: 'sources check',
+  summary: 'fetch each source once (or the named ones) and report HTTP status, format, encoding, items, newest date',
+  usage: '[ID...] [--json]',
+  options: { json: { type: 'boolean' } },
+  async run(args, ctx) {
+    const config = await ctx.loadConfig();
+    const wanted = args.positionals;
+    const unknown = wanted.filter((id) => !config.sources.some((source) => source.id === id));
+    if (unknown.length > 0) throw new TipwireError('USAGE', `no source with id ${unknown.join(', ')}`);
+    const sources = wanted.length > 0 ? config.sources.filter((source) => wanted.includes(source.id)) : config.sources;
+    const checks = await checkSources(sources, config);
+    if (args.values.json) ctx.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+    else {
+      ctx.stdout.write(
+        renderTable(
+          ['source', 'result', 'http', 'format', 'encoding', 'items', 'newest', 'ms', 'error / note'],
+          checks.map((check) => [
+            check.sourceId,
+            check.ok ? 'ok' : 'FAILED',
+            check.httpStatus,
+            check.format,
+            check.encoding,
+            check.items,
+            check.newest?.slice(0, 10),
+            check.ms,
+            check.error
+              ? truncate(`${check.error.code}: ${check.error.message}`, 100)
+              : [check.finalUrl ? `redirected to ${check.finalUrl}` : '', check.lenient ? 'not well-formed (read leniently)' : ''].filter(Boolean).join('; '),
+          ]),
+        ),
+      );
+      const failed = checks.filter((check) => !check.ok).length;
+      ctx.stdout.write(`\n${checks.length - failed} of ${checks.length} sources answered with a feed\n`);
+    }
+    return checks.every((check) => check.ok) ? EXIT.ok : EXIT.failed;
+  },
+};
+
+export const sourcesImportCommand: Command = {
+  name: 'sources import',
+  summary: 'add the feeds of an OPML file to sources.yaml (comments kept; existing URLs skipped)',
+  usage: 'FILE.opml [--language CODE]... [--country CC]',
+  options: { language: { type: 'string', multiple: true }, country: { type: 'string' } },
+  async run(args, ctx) {
+    const file = args.positionals[0];
+    if (!file) throw new TipwireError('USAGE', 'name the OPML file to import');
+    await ctx.loadConfig(); // refuse to edit a config that is already broken
+    const outlines = parseOpml(readFileSync(file, 'utf8'), file);
+    const languages = (args.values.language as string[] | undefined) ?? ['en'];
+    const result = importOpml(ctx.configDir, outlines, { languages, country: args.values.country as string | undefined });
+    for (const source of result.added) ctx.stdout.write(`added   ${source.id}  ${source.url}\n`);
+    for (const skip of result.skipped) ctx.stdout.write(`skipped ${skip.url}: ${skip.reason}\n`);
+    ctx.stdout.write(`${result.added.length} added, ${result.skipped.length} skipped\n`);
+    await ctx.loadConfig(); // the edited file must still validate as a whole
+    return EXIT.ok;
+  },
+};
+
+export const sourcesExportCommand: Command = {
+  name: 'sources export',
+  summary: 'print the sources as OPML 2.0 (the same document the server offers at /sources.opml)',
+  usage: '',
+  async run(_args, ctx) {
+    const config = await ctx.loadConfig();
+    ctx.stdout.write(renderOpml(config.sources, { title: config.app.publish.title, baseUrl: config.app.server.baseUrl }));
+    return EXIT.ok;
+  },
+};
+
+export const sourcesEnableCommand: Command = {
+  name: 'sources enable',
+  summary: 're-enable a source that was disabled after repeated failures, and poll it at the next run',
+  usage: 'ID...',
+  async run(args, ctx) {
+    if (args.positionals.length === 0) throw new TipwireError('USAGE', 'name the source ids to enable');
+    const config = await ctx.loadConfig();
+    const store = await ctx.openStore(config);
+    try {
+      for (const id of args.positionals) {
+        if (!config.sources.some((source) => source.id === id)) throw new TipwireError('USAGE', `no source with id "${id}"`);
+        const state = await store.getSourceState(id);
+        await store.saveSourceState({ ...(state ?? { sourceId: id }), sourceId: id, consecutiveFailures: 0, disabledAt: undefined, nextPollAt: undefined });
+        ctx.stdout.write(`${id}: enabled\n`);
+      }
+      return EXIT.ok;
+    } finally {
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,171 @@
+// Loads config/tipwire.yaml (optional), sources.yaml and topics.yaml, applies the environment, validates all of it,
+// and returns one frozen Config. Every problem is reported at once, each as `file:line:col path: message`, so an
+// operator fixes a file in one pass. Nothing here keeps state: hot reload (watch.ts) calls it again.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { Source } from '../core/types.ts';
+import { TipwireError } from '../core/errors.ts';
+import { appSchema, sourcesFileSchema, type AppConfig } from './schema.ts';
+import { topicsFileSchema } from './topics-schema.ts';
+import type { Config } from './types.ts';
+import { applyEnv } from './env.ts';
+
+export const CONFIG_FILES = { app: 'tipwire.yaml', sources: 'sources.yaml', topics: 'topics.yaml' } as const;
+
+export interface ConfigProblem {
+  file: string;
+  line?: number;
+  col?: number;
+  path: string;
+  message: string;
+}
+
+export function formatProblem(problem: ConfigProblem): string {
+  const where = problem.line ? `${problem.file}:${problem.line}:${problem.col ?? 1}` : problem.file;
+  return `${where} ${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
+}
+
+/** `sources[12].url` from ['sources', 12, 'url']. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
+
+interface ParsedFile {
+  file: string;
+  text: string;
+  doc: Document;
+  lines: LineCounter;
+}
+
+function readYaml(dir: string, name: string, required: boolean, problems: ConfigProblem[]): ParsedFile | undefined {
+  const path = join(dir, name);
+  const file = relative(process.cwd(), path) || path;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return undefined;
+    problems.push({ file, path: '', message: `cannot be read: ${(err as Error).message}` });
+    return undefined;
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  for (const error of doc.errors) {
+    const pos = lines.linePos(error.pos[0]);
+    problems.push({ file, line: pos.line, col: pos.col, path: '', message: `YAML: ${error.message.split('\n')[0]}` });
+  }
+  return { file, text, doc, lines };
+}
+
+/** The position of the deepest node that exists along path: the value itself, else its nearest parent. */
+function locate(parsed: ParsedFile, path: readonly PropertyKey[]): { line?: number; col?: number } {
+  for (let depth = path.length; depth >= 0; depth -= 1) {
+    const node = parsed.doc.getIn(path.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    if (node && node.range) {
+      const pos = parsed.lines.linePos(node.range[0]);
+      return { line: pos.line, col: pos.col };
+    }
+  }
+  return {};
+}
+
+function validate<S extends z.ZodType>(schema: S, parsed: ParsedFile, value: unknown, problems: ConfigProblem[]): z.output<S> | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    // An unknown key is reported at the key itself, which is where the typo is.
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+    const message = issue.code === 'unrecognized_keys' ? `unknown field (allowed: ${allowedKeys(schema, issue.path)})` : issue.message;
+    problems.push({ file: parsed.file, ...locate(parsed, path), path: formatPath(path), message });
+  }
+  return undefined;
+}
+
+/** The keys a strict object schema allows at a path, for "unknown field" messages. */
+function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string {
+  let node: unknown = schema;
+  for (const part of path) {
+    const def = (node as { def?: Record<string, unknown> }).def;
+    if (!def) return '…';
+    let inner: unknown = node;
+    // Unwrap defaults/optionals to reach the object or array.
+    while ((inner as { def?: { innerType?: unknown } }).def?.innerType) inner = (inner as { def: { innerType: unknown } }).def.innerType;
+    const innerDef = (inner as { def: Record<string, unknown> }).def;
+    if (typeof part === 'number') node = innerDef.element;
+    else node = (innerDef.shape as Record<string, unknown> | undefined)?.[part as string];
+    if (!node) return '…';
+  }
+  let inner: unknown = node;
+  while ((inner as { def?: { innerType?: unknown } }).def?.innerType) inner = (inner as { def: { innerType: unknown } }).def.innerType;
+  const shape = (inner as { def?: { shape?: Record<string, unknown> } }).def?.shape;
+  return shape ? Object.keys(shape).join(', ') : '…';
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Source-level rules a schema cannot express: unique ids and URLs. */
+function checkSources(parsed: ParsedFile, sources: Source[], problems: ConfigProblem[]): void {
+  const seenIds = new Map<string, number>();
+  const seenUrls = new Map<string, number>();
+  sources.forEach((source, index) => {
+    const idAt = seenIds.get(source.id);
+    if (idAt !== undefined) {
+      problems.push({ file: parsed.file, ...locate(parsed, ['sources', index, 'id']), path: `sources[${index}].id`, message: `"${source.id}" is already used by sources[${idAt}]` });
+    } else seenIds.set(source.id, index);
+    const urlAt = seenUrls.get(source.url);
+    if (urlAt !== undefined) {
+      problems.push({ file: parsed.file, ...locate(parsed, ['sources', index, 'url']), path: `sources[${index}].url`, message: `the same feed as sources[${urlAt}]` });
+    } else seenUrls.set(source.url, index);
+  });
+}
+
+/** Loads, validates and freezes the configuration in dir; throws CONFIG_INVALID listing every problem. */
+export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: ConfigProblem[] = [];
+  const appFile = readYaml(dir, CONFIG_FILES.app, false, problems);
+  const sourcesFile = readYaml(dir, CONFIG_FILES.sources, true, problems);
+  const topicsFile = readYaml(dir, CONFIG_FILES.topics, true, problems);
+  if (problems.length > 0) throw configError(problems);
+
+  let app: AppConfig | undefined;
+  const appValue = appFile ? (appFile.doc.toJS() ?? {}) : {};
+  const withEnv = applyEnv(appValue, env, problems);
+  if (appFile) app = validate(appSchema, appFile, withEnv, problems);
+  else {
+    const result = appSchema.safeParse(withEnv);
+    if (result.success) app = result.data;
+    else for (const issue of result.error.issues) problems.push({ file: 'environment', path: formatPath(issue.path), message: issue.message });
+  }
+  const sources = sourcesFile ? validate(sourcesFileSchema, sourcesFile, sourcesFile.doc.toJS(), problems) : undefined;
+  if (sourcesFile && sources) checkSources(sourcesFile, sources.sources, problems);
+  const topics = topicsFile ? validate(topicsFileSchema, topicsFile, topicsFile.doc.toJS(), problems) : undefined;
+  if (problems.length > 0 || !app || !sources || !topics) throw configError(problems);
+
+  const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return deepFreeze({
+    dir,
+    app,
+    sources: sources.sources,
+    topics,
+    version: hash([appFile?.text ?? '', sourcesFile?.text ?? '', topicsFile?.text ?? '', JSON.stringify(app)].join('\u0000')),
+    topicsVersion: hash(topicsFile?.text ?? ''),
+  });
+}
+
+export function configError(problems: ConfigProblem[]): TipwireError {
+  const lines = problems.map(formatProblem);
+  return new TipwireError('CONFIG_INVALID', `config: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`, {
+    details: { problems },
+  });
+}
