@@ -1,6 +1,7 @@
 // Every CLI command, in the order `tipwire --help` lists them. A new command is one file in commands/ and one line here.
 import type { Command } from './command.ts';
 import { runCommand } from './commands/run.ts';
+import { demoCommand } from './commands/demo.ts';
 import { pollCommand } from './commands/poll.ts';
 import { validateCommand, schemaCommand } from './commands/config.ts';
 import {
@@ -9,6 +10,7 @@ import {
   sourcesImportCommand,
   sourcesExportCommand,
   sourcesEnableCommand,
+  demoCommand,
 } from './commands/sources.ts';
 
 export const commands: Command[] = [
@@ -21,4 +23,5 @@ export const commands: Command[] = [
   sourcesImportCommand,
   sourcesExportCommand,
   sourcesEnableCommand,
+  demoCommand,
 ];
