@@ -10,7 +10,6 @@ import {
   sourcesImportCommand,
   sourcesExportCommand,
   sourcesEnableCommand,
-  demoCommand,
 } from './commands/sources.ts';
 
 export const commands: Command[] = [
