@@ -1,6 +1,7 @@
 // When to poll a source next. Pure: the caller passes `now` and, for tests, `random`. Rule order:
-//   1. Failed: exponential backoff from the base interval, 2^(failures-1) times it, capped at the maximum, with
-//      "equal jitter" (a random point in the upper half) so that sources that failed together do not return together.
+//   1. Failed: exponential backoff, "equal jitter": a random point between base·2^(n-1) and base·2^n for the n-th
+//      failure in a row (capped at the maximum), so a failing source is never polled sooner than a healthy one and
+//      sources that failed together do not come back together.
 //   2. Succeeded: the base interval, stretched when the feed has not changed for a week or more (doubling per idle
 //      week, at most 8x; a change resets it at once), then stretched to the publisher's own hints — RSS <ttl>,
 //      Cache-Control max-age, Expires — whichever asks for the longest wait.
@@ -41,7 +42,7 @@ export function nextPollAt(input: PollPolicyInput): { at: Date; reason: string }
   } else if (input.outcome === 'failed') {
     const failures = Math.max(1, input.consecutiveFailures);
     // 2^30 is far past any sane maximum; the exponent cap only keeps the number finite.
-    const ceiling = Math.min(max, base * 2 ** Math.min(failures - 1, 30));
+    const ceiling = Math.min(max, base * 2 ** Math.min(failures, 30));
     const random = input.random ?? Math.random;
     minutes = ceiling / 2 + (ceiling / 2) * Math.min(1, Math.max(0, random()));
     reason = `backoff after ${failures} failure${failures === 1 ? '' : 's'}`;

@@ -1,5 +1,7 @@
 // fetchFeed against a real HTTP server on 127.0.0.1: statuses, validators, redirects, timeouts, size caps,
 // content codings, charsets and the SSRF guard. Timeouts are short so the whole file runs in a few seconds.
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { brotliCompressSync, constants as zc, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -272,6 +274,52 @@ describe('fetchFeed: timeouts and size caps', () => {
     expect(err.code).toBe('FETCH_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(2000);
     expect(server.bytesSent('/trickle')).toBeGreaterThan(0);
+  });
+
+  it('a connection that is never accepted is cut by the connect timeout', async () => {
+    // A child process listens with a backlog of 1 and then blocks its event loop: once fillers take the accept
+    // queue, the kernel drops further SYNs and connect() hangs, as with a black-holed host.
+    const child = spawn(process.execPath, [
+      '-e',
+      "const s = require('net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {" +
+        "process.stdout.write(s.address().port + '\\n');" +
+        'setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10000), 20); });',
+    ]);
+    try {
+      const port = await new Promise<number>((done) =>
+        child.stdout.once('data', (d) => done(Number(String(d)))),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const fillers = Array.from({ length: 4 }, () =>
+        connect(port, '127.0.0.1').on('error', () => undefined),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      const err = await failure(
+        fetchFeed(
+          { url: `http://127.0.0.1:${port}/feed` },
+          opts({ connectTimeoutMs: 250, totalTimeoutMs: 5000, allowPrivateHosts: ['127.0.0.1'] }),
+        ),
+      );
+      for (const filler of fillers) filler.destroy();
+      expect(err.code).toBe('FETCH_TIMEOUT');
+      expect(err.details.phase).toBe('connect');
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it("the caller's AbortSignal stops a fetch in flight", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('shutdown')), 100);
+    const started = Date.now();
+    const err = await failure(
+      fetchFeed({ url: server.url('/trickle') }, opts({ signal: controller.signal })),
+    );
+    expect(err.code).toBe('FETCH_NETWORK');
+    expect(err.details.aborted).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('a 50 MB body with Content-Length is refused without downloading it', async () => {
