@@ -96,20 +96,28 @@ function toHtml(text: RawText | undefined, ...bases: (string | undefined)[]): st
           text.value,
           absoluteUrl('.', text.base, ...bases) ?? absoluteUrl(text.base ?? '', ...bases),
         )
-      : text.value
-          .trim()
-          .split(/\n\s*\n/)
-          .map((p) => `<p>${escapeHtml(p.trim())}</p>`)
-          .join('');
+      : paragraphs(text.value);
   return html === '' ? undefined : html;
+}
+
+/** Plain text as HTML: escaped; blank lines become paragraphs when there is more than one. */
+function paragraphs(text: string): string {
+  const parts = text
+    .trim()
+    .split(/\n\s*\n/)
+    .map((p) => escapeHtml(p.trim()));
+  return parts.length === 1 ? (parts[0] ?? '') : parts.map((p) => `<p>${p}</p>`).join('');
 }
 
 function author(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   let a = htmlToPlainText(raw);
   // RSS <author> is "email (Name)"; keep the name.
-  const m = /^\S+@\S+\s*\((.+)\)$/.exec(a);
-  if (m?.[1] !== undefined) a = m[1].trim();
+  // RSS <author> is "email (Name)"; others write "Name (email)" or "Name <email>". Keep the name.
+  const emailFirst = /^\S+@\S+\s*\((.+)\)$/.exec(a);
+  const nameFirst = /^(.+?)\s*[(<]\s*\S+@[^\s)>]+\s*[)>]$/.exec(a);
+  if (emailFirst?.[1] !== undefined) a = emailFirst[1].trim();
+  else if (nameFirst?.[1] !== undefined) a = nameFirst[1].trim();
   return a === '' ? undefined : a;
 }
 

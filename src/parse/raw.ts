@@ -16,6 +16,7 @@ export interface RawLink {
   href: string;
   rel?: string | undefined;
   type?: string | undefined;
+  length?: string | undefined;
   base?: string | undefined;
 }
 

@@ -37,6 +37,12 @@ export function repairXml(input: string): Repaired {
     text = amp;
     repairs.push('escaped bare "&"');
   }
+  // A document cut inside its last end tag ("</rss" at EOF) gets the missing ">".
+  const cut = /<\/([\w.:-]+)\s*$/.exec(text);
+  if (cut !== null) {
+    text = `${text.trimEnd()}>`;
+    repairs.push(`completed the end tag </${cut[1] ?? ''}>`);
+  }
   const close = /<\/(rss|feed|rdf:RDF|RDF)\s*>/g;
   let last: RegExpExecArray | null = null;
   for (let m = close.exec(text); m !== null; m = close.exec(text)) last = m;

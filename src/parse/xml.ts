@@ -138,8 +138,19 @@ function langOf(node: XNode | undefined): string | undefined {
 function atomText(node: XNode | undefined, parentBase: string | undefined): RawText | undefined {
   if (node === undefined) return undefined;
   const a = attrs(node);
-  const type = (a['type'] ?? 'text').toLowerCase();
+  const marked = a[MARK] !== undefined;
+  const type = (a['type'] ?? (marked ? 'html' : 'text')).toLowerCase();
   const base = baseOf(node, parentBase);
+  // Atom 0.3 mode="base64", and Atom 1.0 content with a non-text, non-XML media type, are base64.
+  const binary =
+    type.includes('/') &&
+    !type.startsWith('text/') &&
+    !/[+/]xml$/.test(type) &&
+    type !== 'application/xhtml+xml';
+  if ((a['mode'] ?? '').toLowerCase() === 'base64' || binary) {
+    const decoded = Buffer.from((textOf(node) ?? '').replace(/\s+/g, ''), 'base64').toString('utf8');
+    return { value: decoded, type: type === 'text/plain' ? 'text' : 'html', base };
+  }
   if (
     (type === 'xhtml' || type === 'application/xhtml+xml') &&
     typeof node !== 'string' &&
@@ -178,6 +189,7 @@ function rssText(
   if (value === undefined) return undefined;
   const a = attrs(node);
   if (a['type'] !== undefined || a['mode'] !== undefined) return atomText(node, base);
+  if (a[MARK] !== undefined) return { value: unwrapXhtml(value), type: 'html', base: baseOf(node, base) };
   return { value, type, base: baseOf(node, base) };
 }
 
@@ -229,7 +241,7 @@ function toLink(node: XNode | undefined, base: string | undefined): RawLink | un
   const a = attrs(node);
   const href = a['href'] ?? textOf(node);
   if (href === undefined || href.trim() === '') return undefined;
-  return { href: href.trim(), rel: a['rel'], type: a['type'], base: baseOf(node, base) };
+  return { href: href.trim(), rel: a['rel'], type: a['type'], length: a['length'], base: baseOf(node, base) };
 }
 
 /** Atom-style links (href attribute); RSS text links under the same name are not links of this kind. */
@@ -264,17 +276,22 @@ function nonEmpty(s: string | undefined): string | undefined {
   return t === undefined || t === '' ? undefined : t;
 }
 
-// xml2js keeps no order between text and child elements, which garbles inline XHTML. Before parsing, the inner
-// markup of every type="xhtml" text construct is wrapped in CDATA so that it arrives as one string, in order.
-const XHTML_CONSTRUCT =
-  /<((?:[\w.-]+:)?(?:content|summary|title|subtitle|rights|tagline|info|copyright))(\s[^>]*?\btype\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["'][^>]*)>([^]*?)<\/\1\s*>/g;
+// xml2js keeps no order between text and child elements, which garbles inline markup. Before parsing, the inner
+// markup of every text construct that holds child elements (type="xhtml", or "naked" HTML in RSS descriptions and
+// untyped Atom titles) is wrapped in CDATA so that it arrives as one string, in order; a marker attribute tells the
+// reader that the string is markup.
+const MARKUP_HOLDERS =
+  /<((?:[\w.-]+:)?(?:content|summary|title|subtitle|rights|tagline|info|copyright|description|encoded|body|fullitem))(\s[^>]*?)?(?<!\/)>((?:(?!<\/\1\s*>)[^])*)<\/\1\s*>/g;
+const MARK = 'tipwire-markup';
 
-function protectXhtml(text: string): string {
-  if (!/type\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["']/.test(text)) return text;
-  return text.replace(XHTML_CONSTRUCT, (_whole, name: string, attributes: string, inner: string) => {
-    if (inner.includes('<![CDATA[')) return _whole;
-    return `<${name}${attributes}><![CDATA[${inner.replace(/]]>/g, ']]]]><![CDATA[>')}]]></${name}>`;
-  });
+function protectMarkup(text: string): string {
+  return text.replace(
+    MARKUP_HOLDERS,
+    (whole, name: string, attributes: string | undefined, inner: string) => {
+      if (!/<[A-Za-z]/.test(inner) || inner.includes('<![CDATA[') || inner.includes('<!--')) return whole;
+      return `<${name}${attributes ?? ''} ${MARK}="1"><![CDATA[${inner.replace(/]]>/g, ']]]]><![CDATA[>')}]]></${name}>`;
+    },
+  );
 }
 
 /** The inner markup of an inline XHTML construct: the wrapping div removed, namespace prefixes dropped. */
@@ -283,6 +300,24 @@ function unwrapXhtml(markup: string): string {
   const div = /^<((?:[\w.-]+:)?div)\b[^>]*>([^]*)<\/\1\s*>$/.exec(s);
   if (div) s = div[2] ?? '';
   return s.replace(/<(\/?)[\w.-]+:/g, '<$1').replace(/\sxmlns(?::[\w.-]+)?\s*=\s*("[^"]*"|'[^']*')/g, '');
+}
+
+/** rss-parser needs a <channel>; RSS 0.9x/2.0 documents without one (items under <rss>) get one around the body. */
+function withChannel(text: string, format: FeedFormat): string {
+  if (/<(?:[\w.-]+:)?channel[\s>/]/.test(text)) return text;
+  if (format === 'rss1' || (format === 'rss09' && /<(?:rdf:)?RDF[\s>]/.test(text))) {
+    // RDF without a channel: an empty one before the root's end tag (rss-parser indexes channel[0]).
+    const end = text.lastIndexOf('</');
+    return end < 0 ? text : `${text.slice(0, end)}<channel></channel>${text.slice(end)}`;
+  }
+  if (format !== 'rss2' && format !== 'rss09') return text;
+  const open = /<rss\b[^>]*?(\/?)>/.exec(text);
+  if (open === null) return text;
+  const at = open.index + open[0].length;
+  if (open[1] === '/') return `${text.slice(0, open.index)}<rss><channel></channel></rss>${text.slice(at)}`;
+  const close = text.lastIndexOf('</rss');
+  if (close < at) return text;
+  return `${text.slice(0, at)}<channel>${text.slice(at, close)}</channel>${text.slice(close)}`;
 }
 
 /** Parse XML (already stripped of its DOCTYPE) with rss-parser and map it to a RawFeed. Throws what rss-parser throws. */
@@ -296,7 +331,9 @@ export async function readXmlFeed(text: string): Promise<RawFeed> {
     defaultRSS: 2,
     customFields: { feed: custom as never, item: custom as never },
   });
-  const out = (await parser.parseString(protectXhtml(text))) as unknown as XObject & { items: XObject[] };
+  const out = (await parser.parseString(protectMarkup(withChannel(text, format)))) as unknown as XObject & {
+    items: XObject[];
+  };
   const names = new Names(text, root.attrs);
   const rootBase = resolveBase(root.attrs['xml:base'], undefined);
   const rootLang = nonEmpty(root.attrs['xml:lang']);
@@ -321,7 +358,7 @@ function atomFeed(
     const links = atomLinks(item, q('link'), eBase);
     const enclosures = links
       .filter((l) => l.rel === 'enclosure')
-      .map((l) => ({ url: l.href, type: l.type, length: undefined }));
+      .map((l) => ({ url: l.href, type: l.type, length: l.length }));
     const authorNode = firstChild(item, q('author'));
     const categories = allChildren(item, q('category'))
       .map((c) => attrs(c)['term'] ?? attrs(c)['label'] ?? textOf(c) ?? '')
@@ -409,21 +446,34 @@ function rssFeed(
       .map((e) => ({ url: (e['url'] ?? '').trim(), type: e['type'], length: e['length'] }));
     const authorText =
       nonEmpty(textOf(firstChild(item, rss1('author')))) ??
-      nonEmpty(textOf(firstChild(item, dc('creator')))) ??
+      nonEmpty(textOf(firstChild(item, [...dc('creator'), ...dc('author')]))) ??
       personName(firstChild(item, a('author')), names, NS.atom10);
     return {
-      id: guid,
+      id: guid ?? nonEmpty(about),
       idNotLink,
       link,
       title: rssText(firstChild(item, [...rss1('title'), ...dc('title')]), 'html', eBase),
       summary: rssText(
-        firstChild(item, [...rss1('description'), ...a('summary'), ...dcterms('abstract')]),
+        firstChild(item, [
+          ...rss1('description'),
+          ...dc('description'),
+          ...a('summary'),
+          ...dcterms('abstract'),
+        ]),
         'html',
         eBase,
       ),
       content:
-        rssText(firstChild(item, names.qnames(NS.content, 'encoded')), 'html', eBase) ??
-        contentNode(firstChild(item, a('content')), eBase),
+        rssText(
+          firstChild(item, [
+            ...names.qnames(NS.content, 'encoded'),
+            ...names.qnames(NS.xhtml, 'body'),
+            'body',
+            'fullitem',
+          ]),
+          'html',
+          eBase,
+        ) ?? contentNode(firstChild(item, a('content')), eBase),
       author: authorText,
       categories: allChildren(item, [...rss1('category'), ...dc('subject')]).map((c) => textOf(c) ?? ''),
       published:
@@ -452,7 +502,13 @@ function rssFeed(
     ttl: nonEmpty(textOf(firstChild(channel, rss1('ttl')))),
     updated: nonEmpty(
       textOf(
-        firstChild(channel, [...rss1('lastBuildDate'), ...rss1('pubDate'), ...dc('date'), ...a('updated')]),
+        firstChild(channel, [
+          ...rss1('lastBuildDate'),
+          ...rss1('pubDate'),
+          ...dc('date'),
+          ...dcterms('modified'),
+          ...a('updated'),
+        ]),
       ),
     ),
     base: chBase,

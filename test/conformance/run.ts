@@ -18,12 +18,20 @@ function rate(r: SuiteResult): number {
 }
 
 function table(title: string, results: SuiteResult[]): string {
-  const rows = results.map((r) => [r.name, String(r.passed), String(r.failed), String(r.skipped), rate(r).toFixed(1)]);
+  const rows = results.map((r) => [
+    r.name,
+    String(r.passed),
+    String(r.failed),
+    String(r.skipped),
+    rate(r).toFixed(1),
+  ]);
   const head = ['suite', 'passed', 'failed', 'skipped', '%'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  return [`\n${title}`, line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return [`\n${title}`, line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join(
+    '\n',
+  );
 }
 
 async function main(): Promise<number> {
@@ -51,20 +59,27 @@ async function main(): Promise<number> {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       console.log(table(`${file} (${seconds} s)`, results));
       for (const r of results) {
-        for (const f of (r.failures ?? []).slice(0, 5)) console.log(`  ✗ ${r.name}: ${f.case}: ${f.reason}`);
+        for (const f of (r.failures ?? []).slice(0, Number(process.env['CONFORMANCE_SHOW'] ?? 5)))
+          console.log(`  ✗ ${r.name}: ${f.case}: ${f.reason}`);
       }
       all.push(...results);
     } catch (err) {
       broken = true;
-      console.log(`\n${file}: the suite itself failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      console.log(
+        `\n${file}: the suite itself failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
     }
   }
-  const json = { suites: all.map(({ name, passed, failed, skipped }) => ({ name, passed, failed, skipped })) };
+  const json = {
+    suites: all.map(({ name, passed, failed, skipped }) => ({ name, passed, failed, skipped })),
+  };
   writeFileSync(join(repo, 'conformance.json'), `${JSON.stringify(json, null, 2)}\n`);
   console.log(`\nwrote ${join(repo, 'conformance.json')} (${all.length} suites)`);
 
   const floorsPath = join(here, 'floors.json');
-  const floors = existsSync(floorsPath) ? (JSON.parse(readFileSync(floorsPath, 'utf8')) as Record<string, number>) : {};
+  const floors = existsSync(floorsPath)
+    ? (JSON.parse(readFileSync(floorsPath, 'utf8')) as Record<string, number>)
+    : {};
   const drops: string[] = [];
   for (const [name, floor] of Object.entries(floors)) {
     const r = all.find((s) => s.name === name);
@@ -72,7 +87,9 @@ async function main(): Promise<number> {
     else if (rate(r) < floor) drops.push(`${name}: ${rate(r).toFixed(1)}% is below the floor of ${floor}%`);
   }
   if (drops.length > 0) {
-    console.log(`\nconformance FAILED: below the floors in test/conformance/floors.json:\n  ${drops.join('\n  ')}`);
+    console.log(
+      `\nconformance FAILED: below the floors in test/conformance/floors.json:\n  ${drops.join('\n  ')}`,
+    );
     return 1;
   }
   if (broken) {
