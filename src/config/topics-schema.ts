@@ -6,6 +6,10 @@ import { z } from 'zod';
 const languageCode = z
   .string()
   .regex(/^[a-z]{2}$/, 'an ISO 639-1 language code such as en, ru, tk, uz, kk, ky, tg');
+/** A term list's language, optionally with its script ("uz-cyrl"): the language part picks the stemmer. */
+const termLanguage = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]{4})?$/, 'a language code, optionally with a script, such as en, uz, uz-cyrl');
 
 const expression = z.string().trim().min(1, 'an empty term');
 const expressionList = z.union([expression.transform((value) => [value]), z.array(expression)]);
@@ -35,13 +39,15 @@ export const ruleSchema = z.union([
 
 export const topicSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes, e.g. "labour-migration"'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes, e.g. "labour-migration"'),
     names: z.record(languageCode, z.string().trim().min(1)),
     description: z.string().optional(),
     /** An item is assigned to the topic when its score reaches this. */
     threshold: z.number().positive().default(2),
     /** Rule lists per language; the language picks the stemmer (en, ru: Snowball; Turkic and Tajik: suffixes). */
-    terms: z.record(languageCode, z.array(ruleSchema)),
+    terms: z.record(termLanguage, z.array(ruleSchema)),
   })
   .strict();
 
@@ -58,7 +64,9 @@ export const topicsFileSchema = z
   .object({
     settings: settingsSchema.default(settingsSchema.parse({})),
     /** Named term lists per language, used as `@name` inside any term, unless or requires. */
-    sets: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/), z.record(languageCode, z.array(expression))).default({}),
+    sets: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/), z.record(termLanguage, z.array(expression)))
+      .default({}),
     topics: z.array(topicSchema),
   })
   .strict()
@@ -66,7 +74,11 @@ export const topicsFileSchema = z
     const seen = new Set<string>();
     file.topics.forEach((topic, index) => {
       if (seen.has(topic.id)) {
-        ctx.addIssue({ code: 'custom', path: ['topics', index, 'id'], message: `duplicate topic id "${topic.id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['topics', index, 'id'],
+          message: `duplicate topic id "${topic.id}"`,
+        });
       }
       seen.add(topic.id);
     });

@@ -1,0 +1,333 @@
+// The compiled form of topic rules and the matcher that runs them. Pure: no I/O, no globals besides stem caches.
+//
+// Compile (once per topics config): every rule word becomes a WordForm (stem.ts) placed in one character trie under
+// its key; every term becomes alternatives of phrases joined by NEAR; every rule remembers its topic, weight, context
+// terms (unless / requires) and field.
+// Match (per item), in this order:
+//   1. tokenize title and summary (normalize.ts);
+//   2. walk each text word down the trie once, collecting the rule words it is a form of, with positions;
+//   3. only rules that use a word that was found are evaluated: phrases, then NEAR, then the context window
+//      (a match with an `unless` term within `within` words is dropped; one without its `requires` term is dropped);
+//   4. each rule adds its weight once per field where it matched (title × titleWeight, summary × 1);
+//   5. a topic is assigned when its score reaches its threshold. Evidence lists every rule that added to a score.
+import type { Evidence } from '../core/types.ts';
+import { parseExpression, TermSyntaxError } from './rules.ts';
+import type { AltAst, SetTable } from './rules.ts';
+import { stemFamily, wordForm } from './stem.ts';
+import type { WordForm } from './stem.ts';
+import { tokenize } from './normalize.ts';
+import type { Tokens } from './normalize.ts';
+
+interface TrieNode {
+  next: Map<number, TrieNode>;
+  words: number[];
+}
+
+interface CompiledAlt {
+  source: string;
+  phrases: number[][];
+  near: number[];
+  /** Every word id the alternative needs. */
+  needs: number[];
+}
+
+interface CompiledExpr {
+  alts: CompiledAlt[];
+}
+
+export type FieldName = 'title' | 'summary';
+
+export interface CompiledRule {
+  topic: number;
+  /** The term as the operator wrote it (evidence shows it). */
+  label: string;
+  lang: string;
+  weight: number;
+  expr: CompiledExpr;
+  unless: CompiledExpr[];
+  requires: CompiledExpr[];
+  within: number | 'item';
+  field: 'any' | FieldName;
+}
+
+export interface EngineTopic {
+  id: string;
+  threshold: number;
+}
+
+export interface RuleInput {
+  match: string;
+  weight: number;
+  unless: string[];
+  requires: string[];
+  within?: number | 'item' | undefined;
+  field: 'any' | FieldName;
+}
+
+export interface EngineInput {
+  titleWeight: number;
+  window: number;
+  sets: SetTable;
+  topics: { id: string; threshold: number; terms: Record<string, RuleInput[]> }[];
+}
+
+export class Engine {
+  readonly topics: EngineTopic[];
+  readonly titleWeight: number;
+  readonly rules: CompiledRule[] = [];
+  private readonly forms: WordForm[] = [];
+  private readonly formIds = new Map<string, number>();
+  private readonly root: TrieNode = { next: new Map(), words: [] };
+  /** word id → rules whose match term uses it. */
+  private readonly rulesByWord: number[][] = [];
+  private readonly ruleStamp: Uint32Array;
+  private stamp = 0;
+
+  /** Throws TermSyntaxError with a message naming the topic, the rule and the term. */
+  constructor(input: EngineInput) {
+    this.titleWeight = input.titleWeight;
+    this.topics = input.topics.map((topic) => ({ id: topic.id, threshold: topic.threshold }));
+    input.topics.forEach((topic, topicIndex) => {
+      for (const [lang, list] of Object.entries(topic.terms)) {
+        list.forEach((rule, ruleIndex) => {
+          const where = `topic "${topic.id}", terms.${lang}[${ruleIndex}]`;
+          const compileTerm = (term: string): CompiledExpr => {
+            try {
+              return this.compileExpr(parseExpression(term, lang, input.sets));
+            } catch (err) {
+              if (err instanceof TermSyntaxError)
+                throw new TermSyntaxError(`${where}, term "${term}": ${err.message}`);
+              throw err;
+            }
+          };
+          const compiled: CompiledRule = {
+            topic: topicIndex,
+            label: rule.match,
+            lang,
+            weight: rule.weight,
+            expr: compileTerm(rule.match),
+            unless: rule.unless.map(compileTerm),
+            requires: rule.requires.map(compileTerm),
+            within: rule.within ?? input.window,
+            field: rule.field,
+          };
+          const index = this.rules.length;
+          this.rules.push(compiled);
+          const used = new Set<number>();
+          for (const alt of compiled.expr.alts) for (const id of alt.needs) used.add(id);
+          for (const id of used) (this.rulesByWord[id] ??= []).push(index);
+        });
+      }
+    });
+    this.ruleStamp = new Uint32Array(this.rules.length);
+  }
+
+  private compileExpr(alts: AltAst[]): CompiledExpr {
+    return {
+      alts: alts.map((alt) => {
+        const phrases = alt.phrases.map((phrase) =>
+          phrase.map((spec) => this.wordId(spec.word, spec.mode, spec.lang)),
+        );
+        return { source: alt.source, phrases, near: alt.near, needs: [...new Set(phrases.flat())] };
+      }),
+    };
+  }
+
+  private wordId(word: string, mode: 'exact' | 'prefix' | 'stem', lang: string): number {
+    const family = mode === 'stem' ? stemFamily(lang) : 'none';
+    const key = `${mode}\u0000${family}\u0000${word}`;
+    const existing = this.formIds.get(key);
+    if (existing !== undefined) return existing;
+    const id = this.forms.length;
+    const form = wordForm(word, mode, lang);
+    this.forms.push(form);
+    this.formIds.set(key, id);
+    let node = this.root;
+    for (let i = 0; i < form.key.length; i++) {
+      const code = form.key.charCodeAt(i);
+      let child = node.next.get(code);
+      if (child === undefined) {
+        child = { next: new Map(), words: [] };
+        node.next.set(code, child);
+      }
+      node = child;
+    }
+    node.words.push(id);
+    return id;
+  }
+
+  /** Word id → positions in this text, for every rule word found. */
+  findWords(tokens: Tokens): Map<number, number[]> {
+    const hits = new Map<number, number[]>();
+    const words = tokens.words;
+    for (let pos = 0; pos < words.length; pos++) {
+      const word = words[pos] as string;
+      let node: TrieNode | undefined = this.root;
+      for (let i = 0; i < word.length; i++) {
+        node = node.next.get(word.charCodeAt(i));
+        if (node === undefined) break;
+        const found = node.words;
+        for (let k = 0; k < found.length; k++) {
+          const id = found[k] as number;
+          if ((this.forms[id] as WordForm).accepts(word)) {
+            const list = hits.get(id);
+            if (list === undefined) hits.set(id, [pos]);
+            else if (list[list.length - 1] !== pos) list.push(pos);
+          }
+        }
+      }
+    }
+    return hits;
+  }
+
+  /** Rules worth evaluating: those whose match term uses a word that was found. */
+  candidateRules(...hitMaps: Map<number, number[]>[]): number[] {
+    this.stamp = (this.stamp + 1) >>> 0;
+    if (this.stamp === 0) {
+      this.ruleStamp.fill(0);
+      this.stamp = 1;
+    }
+    const out: number[] = [];
+    for (const hits of hitMaps) {
+      for (const id of hits.keys()) {
+        const rules = this.rulesByWord[id];
+        if (rules === undefined) continue;
+        for (const rule of rules) {
+          if (this.ruleStamp[rule] !== this.stamp) {
+            this.ruleStamp[rule] = this.stamp;
+            out.push(rule);
+          }
+        }
+      }
+    }
+    return out.sort((a, b) => a - b);
+  }
+}
+
+/** A span of word positions, inclusive, and the alternative that matched there. */
+type Span = [number, number, number];
+
+function phraseSpans(phrase: number[], hits: Map<number, number[]>): Span[] {
+  const first = hits.get(phrase[0] as number);
+  if (first === undefined) return [];
+  const spans: Span[] = [];
+  for (const start of first) {
+    let ok = true;
+    for (let k = 1; k < phrase.length; k++) {
+      const positions = hits.get(phrase[k] as number);
+      if (positions === undefined || !positions.includes(start + k)) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) spans.push([start, start + phrase.length - 1, 0]);
+  }
+  return spans;
+}
+
+function altSpans(alt: CompiledAlt, hits: Map<number, number[]>, altIndex: number): Span[] {
+  for (const id of alt.needs) if (!hits.has(id)) return [];
+  let spans = phraseSpans(alt.phrases[0] as number[], hits);
+  for (let i = 1; i < alt.phrases.length && spans.length > 0; i++) {
+    const next = phraseSpans(alt.phrases[i] as number[], hits);
+    const distance = alt.near[i - 1] as number;
+    const joined: Span[] = [];
+    for (const a of spans) {
+      for (const b of next) {
+        const gap = b[0] > a[1] ? b[0] - a[1] : a[0] > b[1] ? a[0] - b[1] : -1;
+        if (gap >= 1 && gap <= distance) joined.push([Math.min(a[0], b[0]), Math.max(a[1], b[1]), altIndex]);
+      }
+    }
+    spans = joined;
+  }
+  if (altIndex !== 0) for (const span of spans) span[2] = altIndex;
+  return spans;
+}
+
+export function exprSpans(expr: CompiledExpr, hits: Map<number, number[]>): Span[] {
+  if (expr.alts.length === 1) return altSpans(expr.alts[0] as CompiledAlt, hits, 0);
+  const out: Span[] = [];
+  expr.alts.forEach((alt, i) => out.push(...altSpans(alt, hits, i)));
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+function anyWithin(exprs: CompiledExpr[], hits: Map<number, number[]>, from: number, to: number): boolean {
+  for (const expr of exprs) {
+    for (const span of exprSpans(expr, hits)) if (span[1] >= from && span[0] <= to) return true;
+  }
+  return false;
+}
+
+function anyAnywhere(exprs: CompiledExpr[], fields: FieldScan[]): boolean {
+  for (const field of fields)
+    for (const expr of exprs) if (exprSpans(expr, field.hits).length > 0) return true;
+  return false;
+}
+
+interface FieldScan {
+  name: FieldName;
+  tokens: Tokens;
+  hits: Map<number, number[]>;
+}
+
+export interface TopicScore {
+  topic: string;
+  score: number;
+  threshold: number;
+  assigned: boolean;
+  evidence: Evidence[];
+}
+
+/** Scores every topic on one text; evidence lists each rule that added to (or took from) a score. */
+export function scoreText(engine: Engine, title: string, summary: string): TopicScore[] {
+  const fields: FieldScan[] = [
+    { name: 'title', tokens: tokenize(title), hits: new Map() },
+    { name: 'summary', tokens: tokenize(summary), hits: new Map() },
+  ];
+  for (const field of fields) field.hits = engine.findWords(field.tokens);
+  const scores = engine.topics.map((topic) => ({
+    score: 0,
+    evidence: [] as Evidence[],
+    threshold: topic.threshold,
+  }));
+  const candidates = engine.candidateRules(fields[0]!.hits, fields[1]!.hits);
+  for (const index of candidates) {
+    const rule = engine.rules[index] as CompiledRule;
+    let blockedEverywhere: boolean | undefined;
+    let requiredSomewhere: boolean | undefined;
+    for (const field of fields) {
+      if (rule.field !== 'any' && rule.field !== field.name) continue;
+      const spans = exprSpans(rule.expr, field.hits);
+      if (spans.length === 0) continue;
+      let chosen: Span | undefined;
+      if (rule.within === 'item') {
+        blockedEverywhere ??= rule.unless.length > 0 && anyAnywhere(rule.unless, fields);
+        requiredSomewhere ??= rule.requires.length === 0 || anyAnywhere(rule.requires, fields);
+        if (!blockedEverywhere && requiredSomewhere) chosen = spans[0];
+      } else {
+        const w = rule.within;
+        chosen = spans.find(
+          (span) =>
+            !(rule.unless.length > 0 && anyWithin(rule.unless, field.hits, span[0] - w, span[1] + w)) &&
+            (rule.requires.length === 0 || anyWithin(rule.requires, field.hits, span[0] - w, span[1] + w)),
+        );
+      }
+      if (chosen === undefined) continue;
+      const weight = field.name === 'title' ? rule.weight * engine.titleWeight : rule.weight;
+      const target = scores[rule.topic]!;
+      target.score += weight;
+      const { text, starts, ends } = field.tokens;
+      target.evidence.push({
+        term: rule.expr.alts[chosen[2]]?.source ?? rule.label,
+        field: field.name,
+        match: text.slice(starts[chosen[0]], ends[chosen[1]]),
+        weight,
+      });
+    }
+  }
+  return engine.topics.map((topic, i) => {
+    const { score, evidence, threshold } = scores[i]!;
+    const rounded = Math.round(score * 100) / 100;
+    return { topic: topic.id, score: rounded, threshold, assigned: rounded >= threshold, evidence };
+  });
+}
