@@ -1,12 +1,14 @@
 // The schemas of config/tipwire.yaml and config/sources.yaml. The same definitions validate at start, generate
 // config/schema/*.json for editors (`tipwire schema`), and give the TypeScript types, so they cannot drift.
 // config/topics.yaml has its schema beside the rule compiler (src/config/topics-schema.ts).
+import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 
 const cron = z
   .string()
   .trim()
-  .regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"');
+  .refine((value) => validateCron(value), 'not a cron expression: 5 or 6 fields, e.g. "*/15 * * * *"');
+
 const minutes = z.number().positive();
 
 const httpUrl = z
@@ -88,6 +90,13 @@ export const serverSchema = z
     port: z.number().int().min(0).max(65535).default(8080),
     /** Public address used in feed self links and e-mail links. Env: TIPWIRE_BASE_URL. */
     baseUrl: httpUrl.default('http://127.0.0.1:8080'),
+    /** Cache-Control max-age of feed responses, in seconds: how often readers and CDNs come back. */
+    feedMaxAgeSeconds: z.number().int().min(0).default(300),
+    /**
+     * A rendered feed is reused this long when nothing in this process says the store changed (another process,
+     * e.g. `tipwire poll` beside `tipwire serve`, wrote it). `tipwire run` invalidates at once after each export.
+     */
+    feedCacheSeconds: z.number().int().min(0).default(30),
   })
   .strict();
 

@@ -90,7 +90,14 @@ function wallClock(instant: number, zone: string): number {
   for (const part of formatter(zone).formatToParts(new Date(instant))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
-  return Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  return Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
 }
 
 /** The instant at which the zone's clocks show the given wall time (a time skipped by DST lands just after it). */
@@ -145,7 +152,12 @@ export function latestDue(now: Date, zone: string, frequency: Frequency, time: S
 }
 
 /** The send of a named period ("2026-W48" or "2026-11-29"); undefined when the name does not fit the frequency. */
-export function dueForPeriod(period: string, zone: string, frequency: Frequency, time: SendTime): DueDigest | undefined {
+export function dueForPeriod(
+  period: string,
+  zone: string,
+  frequency: Frequency,
+  time: SendTime,
+): DueDigest | undefined {
   const weekly = /^(\d{4})-W(\d{2})$/.exec(period);
   if (weekly && frequency === 'weekly') {
     // Monday of that ISO week: the week holding 4 January is week 1.
@@ -172,7 +184,11 @@ export function dueForPeriod(period: string, zone: string, frequency: Frequency,
  * How often the scheduler should wake the digest job: with per-subscriber zones, every 15 minutes (zones differ
  * by quarter hours, e.g. Asia/Kathmandu); with one zone, hourly at the send minute (the send itself, then retries).
  */
-export function wakeSchedule(options: { schedule: string; timeZone: string; perSubscriberTimeZone: boolean }): {
+export function wakeSchedule(options: {
+  schedule: string;
+  timeZone: string;
+  perSubscriberTimeZone: boolean;
+}): {
   cron: string;
   timeZone: string;
 } {

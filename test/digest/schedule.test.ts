@@ -1,7 +1,13 @@
 // Due-time arithmetic: send time parsing, ISO weeks, latest due instant per zone, named periods, and a crossing of
 // the end of daylight-saving time in Europe/Berlin and America/New_York (07:00 local on both sides).
 import { describe, expect, it } from 'vitest';
-import { dueForPeriod, isoWeekLabel, latestDue, parseSendTime, wakeSchedule } from '../../src/digest/schedule.ts';
+import {
+  dueForPeriod,
+  isoWeekLabel,
+  latestDue,
+  parseSendTime,
+  wakeSchedule,
+} from '../../src/digest/schedule.ts';
 
 const monday7 = parseSendTime('0 7 * * 1');
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
@@ -19,9 +25,7 @@ describe('parseSendTime', () => {
     ['a step', '*/15 * * * *'],
     ['a day-of-month range', '0 7 1-5 * 1'],
     ['an hour past 23', '0 24 * * 1'],
-  ])('refuses %s',
-    (_name, cron) => expect(() => parseSendTime(cron)).toThrow(/digest.schedule/),
-  );
+  ])('refuses %s', (_name, cron) => expect(() => parseSendTime(cron)).toThrow(/digest.schedule/));
 });
 
 describe('isoWeekLabel', () => {
@@ -35,12 +39,30 @@ describe('isoWeekLabel', () => {
 
 describe('latestDue', () => {
   it.each([
-    ['just before Monday 07:00 UTC → last week', '2026-11-30T06:59:00Z', 'UTC', '2026-W47', '2026-11-23T07:00:00.000Z'],
+    [
+      'just before Monday 07:00 UTC → last week',
+      '2026-11-30T06:59:00Z',
+      'UTC',
+      '2026-W47',
+      '2026-11-23T07:00:00.000Z',
+    ],
     ['at Monday 07:00 UTC', '2026-11-30T07:00:00Z', 'UTC', '2026-W48', '2026-11-30T07:00:00.000Z'],
     ['Thursday', '2026-12-03T12:00:00Z', 'UTC', '2026-W48', '2026-11-30T07:00:00.000Z'],
-    ['Bishkek (+06) Monday 07:00 is 01:00 UTC', '2026-11-30T01:00:00Z', 'Asia/Bishkek', '2026-W48', '2026-11-30T01:00:00.000Z'],
+    [
+      'Bishkek (+06) Monday 07:00 is 01:00 UTC',
+      '2026-11-30T01:00:00Z',
+      'Asia/Bishkek',
+      '2026-W48',
+      '2026-11-30T01:00:00.000Z',
+    ],
     ['Kathmandu (+05:45)', '2026-11-30T01:15:00Z', 'Asia/Kathmandu', '2026-W48', '2026-11-30T01:15:00.000Z'],
-    ['New York: 03:00Z on Monday is still Sunday evening there', '2026-11-30T03:00:00Z', 'America/New_York', '2026-W47', '2026-11-23T12:00:00.000Z'],
+    [
+      'New York: 03:00Z on Monday is still Sunday evening there',
+      '2026-11-30T03:00:00Z',
+      'America/New_York',
+      '2026-W47',
+      '2026-11-23T12:00:00.000Z',
+    ],
   ])('%s', (_name, now, zone, period, windowEnd) => {
     const due = latestDue(new Date(now), zone, 'weekly', monday7);
     expect(due.period).toBe(period);
@@ -63,13 +85,22 @@ describe('latestDue', () => {
   ])('crosses the end of DST in %s and stays at 07:00 local', (zone, before, after) => {
     const first = latestDue(new Date(before), zone, 'weekly', monday7);
     expect(first.windowEnd.toISOString()).toBe(before);
-    expect(latestDue(new Date(Date.parse(before) - 60_000), zone, 'weekly', monday7).windowEnd < first.windowEnd).toBe(true);
+    expect(
+      latestDue(new Date(Date.parse(before) - 60_000), zone, 'weekly', monday7).windowEnd < first.windowEnd,
+    ).toBe(true);
     const second = latestDue(new Date(after), zone, 'weekly', monday7);
     expect(second.windowEnd.toISOString()).toBe(after);
     expect(second.defaultWindowStart.toISOString()).toBe(before);
     // One minute before the local 07:00 after the change, the earlier digest is still the latest.
-    expect(latestDue(new Date(Date.parse(after) - 60_000), zone, 'weekly', monday7).windowEnd.toISOString()).toBe(before);
-    const local = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', weekday: 'short' });
+    expect(
+      latestDue(new Date(Date.parse(after) - 60_000), zone, 'weekly', monday7).windowEnd.toISOString(),
+    ).toBe(before);
+    const local = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+    });
     expect(local.format(first.windowEnd)).toBe('Mon 07:00');
     expect(local.format(second.windowEnd)).toBe('Mon 07:00');
   });
@@ -94,11 +125,15 @@ describe('dueForPeriod', () => {
 
 describe('wakeSchedule', () => {
   it('wakes every 15 minutes when zones differ, hourly at the send minute in one zone', () => {
-    expect(wakeSchedule({ schedule: '0 7 * * 1', timeZone: 'Asia/Tashkent', perSubscriberTimeZone: true })).toEqual({
+    expect(
+      wakeSchedule({ schedule: '0 7 * * 1', timeZone: 'Asia/Tashkent', perSubscriberTimeZone: true }),
+    ).toEqual({
       cron: '*/15 * * * *',
       timeZone: 'UTC',
     });
-    expect(wakeSchedule({ schedule: '30 7 * * 1', timeZone: 'Asia/Tashkent', perSubscriberTimeZone: false })).toEqual({
+    expect(
+      wakeSchedule({ schedule: '30 7 * * 1', timeZone: 'Asia/Tashkent', perSubscriberTimeZone: false }),
+    ).toEqual({
       cron: '30 * * * *',
       timeZone: 'Asia/Tashkent',
     });
