@@ -2,7 +2,8 @@
 // encoding it used (a WHATWG name such as "utf-8", "windows-1251", or an iconv-lite name) and where that choice came
 // from. Rule order:
 //   1. A byte-order mark is authoritative (UTF-8, UTF-16LE/BE); so is an XML prolog written in UTF-16.
-//   2. Declarations, in the order HTTP header charset, XML prolog encoding, HTML <meta charset>. A declaration is
+//   2. Declarations, in the order HTTP header charset, XML prolog encoding, HTML <meta charset> (only in documents
+//      that are not XML feeds, within the first 64 KB). A declaration is
 //      skipped when its label is unknown, when it says UTF-8 but the bytes are not (mostly) UTF-8, or when it names
 //      UTF-16 on ASCII-shaped bytes. A declared non-UTF-8 charset on bytes that are valid UTF-8 with multi-byte
 //      sequences is almost certainly a wrong declaration: UTF-8 wins (source "detected"). A header naming a generic
@@ -33,6 +34,8 @@ const GENERIC_HEADER_DEFAULTS = new Set(['windows-1252']); // TextDecoder maps i
 const UTF16 = new Set(['utf-16le', 'utf-16be']);
 // Far enough for a <meta> after a long comment or <script>; the prolog must be at the very start anyway.
 const META_SCAN_BYTES = 64 * 1024;
+const DETECT_SCAN_BYTES = 256 * 1024;
+const DETECT_SAMPLE_BYTES = 32 * 1024;
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -74,6 +77,8 @@ function xmlPrologEncoding(bytes: Uint8Array): string | undefined {
 
 function htmlMetaCharset(bytes: Uint8Array): string | undefined {
   const head = latin1Prefix(bytes, META_SCAN_BYTES);
+  // In an XML feed a <meta> can only come from embedded article HTML (CDATA), which says nothing about the feed.
+  if (/^\s*(?:<\?xml|(?:<!--[\s\S]*?-->\s*)*<(?:rss|feed|rdf:rdf)\b)/i.test(head)) return undefined;
   const metas = head.match(/<meta\b[^>]*>/gi) ?? [];
   for (const meta of metas) {
     const direct = /\bcharset\s*=\s*["']?\s*([^"'\s/>;]+)/i.exec(meta)?.[1];
@@ -184,8 +189,10 @@ export function stripMarkup(bytes: Uint8Array): Uint8Array {
 }
 
 function detect(bytes: Uint8Array): Codec | undefined {
-  const text = stripMarkup(bytes);
-  const sample = text.length >= 64 ? text : bytes;
+  // chardet reads every byte it is given (~0.5 s per MB); a few dozen KB of text settle the question.
+  const head = bytes.subarray(0, DETECT_SCAN_BYTES);
+  const text = stripMarkup(head).subarray(0, DETECT_SAMPLE_BYTES);
+  const sample = text.length >= 64 ? text : head.subarray(0, DETECT_SAMPLE_BYTES);
   const hasNul = sample.includes(0);
   for (const match of chardet.analyse(sample)) {
     const codec = codecFor(match.name);

@@ -12,7 +12,8 @@
 //     301 or 308, so the caller may replace the stored URL.
 //   - Statuses other than 2xx/304 throw FETCH_HTTP_STATUS with details.httpStatus and, when the server sent
 //     Retry-After, details.retryAfterSeconds.
-// With options.limiter the whole fetch (all hops) holds one slot for the first URL's host.
+// With options.limiter the whole fetch (all hops) holds one slot for the first URL's host; the total timeout starts
+// when the slot is granted, so time spent queueing behind other feeds of the same host is not held against this one.
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';

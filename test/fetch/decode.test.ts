@@ -192,6 +192,17 @@ const cases: Case[] = [
     source: 'html-meta',
   },
   {
+    name: 'a <meta charset> inside an XML feed (article HTML in CDATA) is not a declaration',
+    bytes: enc(
+      `<rss version="2.0"><channel><title>${RU}</title><item><description><![CDATA[<meta charset="koi8-r">` +
+        `<p>${RU}</p>]]></description></item></channel></rss>`,
+      'windows-1251',
+    ),
+    expectText: RU,
+    encoding: 'windows-1251',
+    source: 'detected',
+  },
+  {
     name: 'pure ASCII, nothing declared: default UTF-8',
     bytes: Buffer.from(rss('Plain news')),
     expectText: 'Plain news',
