@@ -11,9 +11,12 @@ import {
   sourcesExportCommand,
   sourcesEnableCommand,
 } from './commands/sources.ts';
+import { serveCommand, publishCommand } from './commands/serve.ts';
 
 export const commands: Command[] = [
   runCommand,
+  serveCommand,
+  publishCommand,
   pollCommand,
   validateCommand,
   schemaCommand,

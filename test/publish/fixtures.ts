@@ -5,6 +5,7 @@
 import type { Classification, Item, Source, Story } from '../../src/core/types.ts';
 import type { Config } from '../../src/config/types.ts';
 import { appSchema } from '../../src/config/schema.ts';
+import { topicsFileSchema } from '../../src/config/topics-schema.ts';
 import type { Store } from '../../src/store/port.ts';
 
 export const BASE_URL = 'https://tipwire.example/news';
@@ -77,9 +78,9 @@ export const sources: Source[] = [
 ];
 
 export const topics = [
-  { id: 'trafficking', names: { en: 'Human trafficking', ru: 'Торговля людьми' }, threshold: 1, rules: [] },
-  { id: 'migration', names: { en: 'Labour migration', ru: 'Трудовая миграция' }, threshold: 1, rules: [] },
-  { id: 'unused', names: { en: 'A topic with no stories' }, threshold: 1, rules: [] },
+  { id: 'trafficking', names: { en: 'Human trafficking', ru: 'Торговля людьми' }, terms: {} },
+  { id: 'migration', names: { en: 'Labour migration', ru: 'Трудовая миграция' }, terms: {} },
+  { id: 'unused', names: { en: 'A topic with no stories' }, terms: {} },
 ];
 
 export function testConfig(
@@ -104,7 +105,7 @@ export function testConfig(
       },
     }),
     sources,
-    topics: { topics },
+    topics: topicsFileSchema.parse({ topics }),
     version: 'test-version',
     topicsVersion: 'test-topics',
   };

@@ -1,0 +1,70 @@
+// `tipwire serve`: the feed server alone (no polling): opens the store, serves /feeds/… and /sources.opml, and stops
+// cleanly on SIGINT or SIGTERM (server closed, then the store). Feeds written by another process (`tipwire poll`
+// from cron) appear within server.feedCacheSeconds.
+// `tipwire publish`: one static export of every feed to paths.feeds (see jobs/publish.ts).
+import { once } from 'node:events';
+import { startServer } from '../../http/server.ts';
+import { feedRoutes } from '../../http/feeds.ts';
+import { publishFeeds } from '../../jobs/publish.ts';
+import { EXIT, type Command } from '../command.ts';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve the feeds over HTTP (no polling); stops on SIGINT/SIGTERM',
+  usage: '[--host HOST] [--port PORT]',
+  options: { host: { type: 'string' }, port: { type: 'string' } },
+  async run(args, ctx) {
+    const config = await ctx.loadConfig();
+    const portText = args.values.port as string | undefined;
+    const port = portText === undefined ? config.app.server.port : Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      ctx.stderr.write(`serve: --port must be a number from 0 to 65535, not "${portText ?? ''}"\n`);
+      return EXIT.usage;
+    }
+    const host = (args.values.host as string | undefined) ?? config.app.server.host;
+    const store = await ctx.openStore(config);
+    const log = ctx.log.child({ component: 'serve' });
+    // Listen for the signals before the server is up, so one that arrives during start-up is not lost.
+    const stopped = Promise.race([
+      once(process, 'SIGINT').then(() => 'SIGINT'),
+      once(process, 'SIGTERM').then(() => 'SIGTERM'),
+    ]);
+    let server;
+    try {
+      server = await startServer({ config: () => config, store, log }, [feedRoutes], { host, port });
+    } catch (err) {
+      await store.close();
+      ctx.stderr.write(`serve: cannot listen on ${host}:${port}: ${(err as Error).message}\n`);
+      return EXIT.failed;
+    }
+    ctx.stdout.write(
+      `serving feeds at ${server.url}/feeds/all.atom (also .rss, .json) and ${server.url}/sources.opml\n`,
+    );
+    const signal = await stopped;
+    log.info({ signal }, 'stopping');
+    await server.close();
+    await store.close();
+    ctx.stdout.write('stopped\n');
+    return EXIT.ok;
+  },
+};
+
+export const publishCommand: Command = {
+  name: 'publish',
+  summary: 'write every feed (RSS, Atom, JSON Feed, OPML) to the feeds folder once',
+  usage: '',
+  async run(_args, ctx) {
+    const config = await ctx.loadConfig();
+    const store = await ctx.openStore(config);
+    try {
+      const report = await publishFeeds(store, config, { now: new Date(), log: ctx.log });
+      ctx.stdout.write(
+        `feeds: ${report.files} files in ${config.app.paths.feeds} (${report.written} changed, ${report.unchanged} unchanged` +
+          `${config.app.publish.websubHub ? `, ${report.pinged} announced to the hub` : ''}) in ${report.ms} ms\n`,
+      );
+      return EXIT.ok;
+    } finally {
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,249 @@
+// The publish job: every feed slice that has stories, in RSS, Atom and JSON Feed, plus sources.opml, written to
+// config.app.paths.feeds so any static host or CDN can serve them. Contract:
+// - one store query (stories updated within publish.windowDays); each story's entry is built once for all slices;
+// - atomic: each file is written to a temp file in the same folder and renamed over the old one, so a reader never
+//   sees half a file; a file whose bytes did not change is not rewritten (its mtime stays, static hosts keep
+//   their ETags);
+// - a slice that had a file and has no stories now gets an empty feed, never a stale one;
+// - with publish.websubHub set, the hub is told about every feed URL whose file changed (failures are logged);
+// - the HTTP feed cache (http/feeds.ts) is told the store changed, so `tipwire run` serves the new feeds at once.
+import { mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../core/log.ts';
+import type { Config } from '../config/types.ts';
+import type { Store } from '../store/port.ts';
+import {
+  FEED_FORMATS,
+  buildEntries,
+  entryContext,
+  exportSlices,
+  feedUrl,
+  inSlice,
+  makeSlice,
+  renderEntries,
+  renderOpml,
+  windowStart,
+  type FeedEntry,
+  type FeedFormat,
+  type FeedMeta,
+  type FeedSlice,
+  type SliceKind,
+} from '../publish/index.ts';
+import { countryName, languageName } from '../publish/entries.ts';
+
+export interface PublishReport {
+  /** Files the export consists of (every slice × format, and sources.opml). */
+  files: number;
+  /** Of those, how many had new bytes and were replaced. */
+  written: number;
+  unchanged: number;
+  /** Feed URLs the WebSub hub was told about. */
+  pinged: number;
+  ms: number;
+}
+
+// --- meta shared with the HTTP server ----------------------------------------------------------------------------
+
+/** Title, links and labels of one slice's feed, from the configuration in force. */
+export function feedMetaFor(config: Config, slice: FeedSlice): FeedMeta {
+  const publish = config.app.publish;
+  const topicName = (id: string): string => {
+    const topic = config.topics.topics.find((t) => t.id === id);
+    return topic?.names['en'] ?? Object.values(topic?.names ?? {})[0] ?? id;
+  };
+  const labels: string[] = [];
+  if (slice.kind === 'topic' && slice.value) labels.push(topicName(slice.value));
+  if (slice.kind === 'country' && slice.value) labels.push(countryName(slice.value));
+  if (slice.kind === 'lang' && slice.value) labels.push(languageName(slice.value));
+  if (slice.query) {
+    if (slice.kind !== 'topic' && slice.topics.length) labels.push(slice.topics.map(topicName).join(', '));
+    if (slice.kind !== 'country' && slice.countries.length)
+      labels.push(slice.countries.map(countryName).join(', '));
+    if (slice.kind !== 'lang' && slice.languages.length)
+      labels.push(slice.languages.map(languageName).join(', '));
+  }
+  return {
+    baseUrl: config.app.server.baseUrl,
+    title: labels.length ? `${publish.title} — ${labels.join(' · ')}` : publish.title,
+    description: publish.description,
+    path: slice.path,
+    query: slice.query,
+    language: slice.languages.length === 1 ? slice.languages[0] : undefined,
+    hub: publish.websubHub,
+    sources: config.sources,
+    topics: config.topics.topics,
+    slice,
+  };
+}
+
+// --- change marker shared with the HTTP cache --------------------------------------------------------------------
+
+const generations = new WeakMap<Store, number>();
+
+/** Bumped by every export; the HTTP feed cache keys on it, so a poll in the same process shows up at once. */
+export function publishGeneration(store: Store): number {
+  return generations.get(store) ?? 0;
+}
+
+export function notePublished(store: Store): void {
+  generations.set(store, publishGeneration(store) + 1);
+}
+
+// --- files -------------------------------------------------------------------------------------------------------
+
+/** Writes bytes atomically unless the file already holds exactly them. */
+export async function writeIfChanged(
+  path: string,
+  content: string | Buffer,
+): Promise<'written' | 'unchanged'> {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  try {
+    const existing = await readFile(path);
+    if (existing.equals(bytes)) return 'unchanged';
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  await mkdir(dirname(path), { recursive: true });
+  // Same folder as the target, so rename() is atomic (never a cross-device copy); dot-prefixed so static hosts
+  // that list folders do not show it; unique so two exporters never share one.
+  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.${process.pid}.tmp`);
+  try {
+    await writeFile(temp, bytes);
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  return 'written';
+}
+
+function slicePathOnDisk(dir: string, slice: FeedSlice, format: FeedFormat): string {
+  return join(dir, `${slice.path.slice('/feeds/'.length)}.${format}`);
+}
+
+/** Slices that have files from an earlier export (so they can be emptied, not left stale). */
+async function existingSlices(dir: string): Promise<FeedSlice[]> {
+  const found: FeedSlice[] = [];
+  for (const kind of ['topic', 'country', 'lang'] as const satisfies readonly SliceKind[]) {
+    let names: string[];
+    try {
+      names = await readdir(join(dir, kind));
+    } catch {
+      continue;
+    }
+    const values = new Set(
+      names
+        .map((name) => /^([a-z0-9][a-z0-9-]*)\.(rss|atom|json)$/.exec(name)?.[1])
+        .filter((v): v is string => v !== undefined),
+    );
+    for (const value of values) found.push(makeSlice(kind, value));
+  }
+  return found;
+}
+
+// --- WebSub ------------------------------------------------------------------------------------------------------
+
+/**
+ * Tells a WebSub hub that feeds changed: one `hub.mode=publish&hub.url=…` POST per URL (hubs differ in whether
+ * they accept several URLs in one request; one each works with all). Returns how many the hub accepted (2xx).
+ */
+export async function pingHub(
+  hub: string,
+  urls: readonly string[],
+  options: { log: Logger; timeoutMs?: number },
+): Promise<number> {
+  let accepted = 0;
+  for (const url of urls) {
+    try {
+      const response = await fetch(hub, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': url }).toString(),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        redirect: 'error',
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) accepted += 1;
+      else
+        options.log.warn(
+          { hub, url, status: response.status },
+          `websub: hub ${hub} answered ${response.status} for ${url}`,
+        );
+    } catch (err) {
+      options.log.warn({ hub, url, err }, `websub: pinging hub ${hub} for ${url} failed`);
+    }
+  }
+  return accepted;
+}
+
+// --- the job -----------------------------------------------------------------------------------------------------
+
+export async function publishFeeds(
+  store: Store,
+  config: Config,
+  options: { now: Date; log: Logger },
+): Promise<PublishReport> {
+  const started = performance.now();
+  const log = options.log.child({ job: 'publish' });
+  const publish = config.app.publish;
+  const dir = resolve(config.app.paths.feeds);
+  const topicIds = config.topics.topics.map((t) => t.id);
+
+  const stories = await store.listStories({ updatedSince: windowStart(options.now, publish.windowDays) });
+  const ctx = entryContext(config.app.server.baseUrl, config.sources, config.topics.topics);
+  const memo = new Map<string, FeedEntry>();
+
+  const slices = exportSlices(stories, topicIds);
+  const known = new Set(slices.map((s) => s.path));
+  for (const old of await existingSlices(dir)) {
+    if (!known.has(old.path)) slices.push(old);
+  }
+
+  const report: PublishReport = { files: 0, written: 0, unchanged: 0, pinged: 0, ms: 0 };
+  const changedUrls: string[] = [];
+  const record = (outcome: 'written' | 'unchanged'): void => {
+    report.files += 1;
+    report[outcome] += 1;
+  };
+  for (const slice of slices) {
+    // listStories returns newest first, the order every feed uses.
+    const entries = buildEntries(
+      stories.filter((story) => inSlice(story, slice)).slice(0, publish.maxItems),
+      ctx,
+      memo,
+    );
+    const meta = feedMetaFor(config, slice);
+    for (const format of FEED_FORMATS) {
+      const outcome = await writeIfChanged(
+        slicePathOnDisk(dir, slice, format),
+        renderEntries(entries, meta, format),
+      );
+      record(outcome);
+      if (outcome === 'written') changedUrls.push(feedUrl(meta, format));
+    }
+  }
+  record(
+    await writeIfChanged(
+      join(dir, 'sources.opml'),
+      renderOpml(config.sources, { title: publish.title, baseUrl: config.app.server.baseUrl }),
+    ),
+  );
+
+  notePublished(store);
+  if (publish.websubHub && changedUrls.length)
+    report.pinged = await pingHub(publish.websubHub, changedUrls, { log });
+  report.ms = Math.round(performance.now() - started);
+  log.info(
+    {
+      files: report.files,
+      written: report.written,
+      unchanged: report.unchanged,
+      pinged: report.pinged,
+      stories: stories.length,
+      ms: report.ms,
+    },
+    `publish: ${report.written} of ${report.files} feed files changed in ${dir}`,
+  );
+  return report;
+}
