@@ -1,20 +1,26 @@
 // The host limiter, observed where it matters: at a real server that counts requests in flight per path.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostLimiter, fetchFeed, type FetchOptions } from '../../src/fetch/index.ts';
 import { serveFeed, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 
 let a: FeedServer;
-let b: FeedServer;
 const RSS = '<rss version="2.0"><channel><title>t</title></channel></rss>';
 
 beforeAll(async () => {
   a = await startFeedServer({ '/slow': serveFeed(RSS, { delayMs: 60 }) });
-  b = await startFeedServer({ '/slow': serveFeed(RSS, { delayMs: 60 }) });
 });
 afterAll(async () => {
   await a?.close();
-  await b?.close();
 });
+
+async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 function options(limiter: FetchOptions['limiter']): FetchOptions {
   return {
@@ -40,17 +46,33 @@ describe('createHostLimiter', () => {
   });
 
   it('one busy host does not hold back another (hosts are 127.0.0.1 and localhost)', async () => {
-    const limiter = createHostLimiter({ concurrency: 10, perHost: 1 });
-    const started = Date.now();
-    await Promise.all([
-      ...Array.from({ length: 4 }, () => fetchFeed({ url: a.url('/slow') }, options(limiter))),
-      ...Array.from({ length: 4 }, () =>
-        fetchFeed({ url: `http://localhost:${b.port}/slow` }, options(limiter)),
-      ),
-    ]);
-    expect(b.concurrency('/slow').peak).toBe(1);
-    // Two hosts in parallel, four sequential requests each: about 4 x 60 ms, not 8 x 60 ms.
-    expect(Date.now() - started).toBeLessThan(8 * 60);
+    // Gated routes answer only when the test says so: while host A's request is held, host B's must get through.
+    const held: ServerResponse[] = [];
+    const gate = (_req: IncomingMessage, res: ServerResponse): void => void held.push(res);
+    const ga = await startFeedServer({ '/gate': gate });
+    const gb = await startFeedServer({ '/gate': gate });
+    try {
+      const limiter = createHostLimiter({ concurrency: 10, perHost: 1 });
+      const all = Promise.all([
+        ...Array.from({ length: 3 }, () => fetchFeed({ url: ga.url('/gate') }, options(limiter))),
+        ...Array.from({ length: 3 }, () =>
+          fetchFeed({ url: `http://localhost:${gb.port}/gate` }, options(limiter)),
+        ),
+      ]);
+      for (let round = 1; round <= 3; round++) {
+        await until(() => held.length === 2);
+        expect(ga.hits('/gate')).toBe(round);
+        expect(gb.hits('/gate')).toBe(round);
+        for (const res of held.splice(0))
+          res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS);
+      }
+      await all;
+      expect(ga.concurrency('/gate').peak).toBe(1);
+      expect(gb.concurrency('/gate').peak).toBe(1);
+    } finally {
+      await ga.close();
+      await gb.close();
+    }
   });
 
   it('the global limit caps all hosts together', async () => {
