@@ -73,6 +73,12 @@ export function absoluteUrl(href: string | undefined, ...bases: (string | undefi
 
 function plain(text: RawText | undefined): string {
   if (text === undefined) return '';
+  // Control characters (other than whitespace) are never text; XML 1.0 forbids them anyway.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text.value)) {
+    // eslint-disable-next-line no-control-regex
+    return plain({ ...text, value: text.value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '') });
+  }
   if (text.type === 'text') return text.value.replace(/[\s\u00a0]+/g, ' ').trim();
   return htmlToPlainText(text.value);
 }
@@ -167,9 +173,11 @@ function entryOf(
   const published = dateOrWarn(raw.published, what, ctx, warnings);
   const updated = dateOrWarn(raw.updated, what, ctx, warnings);
   const categories = [...new Set(raw.categories.map((c) => htmlToPlainText(c)).filter((c) => c !== ''))];
+  const seen = new Set<string>();
   const enclosures = raw.enclosures.flatMap((e) => {
     const url = absoluteUrl(e.url, raw.base, feed.base, feedLink, ctx.url);
-    if (url === undefined) return [];
+    if (url === undefined || seen.has(url)) return [];
+    seen.add(url);
     const length = e.length === undefined ? undefined : Number(e.length.trim());
     return [
       {

@@ -24,6 +24,7 @@ const NS = {
   content: 'http://purl.org/rss/1.0/modules/content/',
   rss1: 'http://purl.org/rss/1.0/',
   rss090: 'http://my.netscape.com/rdf/simple/0.9/',
+  rss11: 'http://purl.org/net/rss1.1#',
   xhtml: 'http://www.w3.org/1999/xhtml',
 } as const;
 
@@ -214,6 +215,7 @@ function detectFormat(root: { name: string; attrs: Record<string, string> }): Fe
   if (local === 'RDF') {
     return Object.values(root.attrs).includes(NS.rss090) ? 'rss09' : 'rss1';
   }
+  if (local === 'Channel' && Object.values(root.attrs).includes(NS.rss11)) return 'rss1';
   if (local === 'rss') {
     const v = root.attrs['version'] ?? '';
     return /^0\.9/.test(v) ? 'rss09' : 'rss2';
@@ -304,6 +306,13 @@ function unwrapXhtml(markup: string): string {
 
 /** rss-parser needs a <channel>; RSS 0.9x/2.0 documents without one (items under <rss>) get one around the body. */
 function withChannel(text: string, format: FeedFormat): string {
+  // RSS 1.1: the root is the channel and items sit in <items>; reshape it as RSS 2.0 for rss-parser.
+  if (/^\s*(?:<\?[^]*?\?>\s*|<!--[^]*?-->\s*)*<Channel\b/.test(text)) {
+    return text
+      .replace(/<Channel\b([^>]*)>/, '<rss version="2.0"$1><channel>')
+      .replace(/<\/Channel\s*>(?![^]*<\/Channel)/, '</channel></rss>')
+      .replace(/<items\b[^>]*\/>|<\/?items\b[^>]*>/g, '');
+  }
   if (/<(?:[\w.-]+:)?channel[\s>/]/.test(text)) return text;
   if (format === 'rss1' || (format === 'rss09' && /<(?:rdf:)?RDF[\s>]/.test(text))) {
     // RDF without a channel: an empty one before the root's end tag (rss-parser indexes channel[0]).
