@@ -1,7 +1,7 @@
 // Real servers and real data for the digest tests: a config object as the loader would give it, stories written
 // through the Store port, and an smtp-server on 127.0.0.1 that keeps every accepted message (parsed back with
 // mailparser) and can answer with faults (421, 451, 550, a dropped connection) chosen per recipient and attempt.
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { appSchema } from '../../src/config/schema.ts';
@@ -125,11 +125,11 @@ export async function startSmtp(): Promise<TestSmtp> {
       });
     },
   });
-  (server as unknown as { server: import('node:net').Server }).server.on('connection', (socket: Socket) => {
+  (server as unknown as { server: Server }).server.on('connection', (socket: Socket) => {
     if (socket.remotePort !== undefined) sockets.set(socket.remotePort, socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = (server as unknown as { server: import('node:net').Server }).server.address();
+  const address = (server as unknown as { server: Server }).server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   state.url = `smtp://127.0.0.1:${port}`;
   state.close = async () => {
