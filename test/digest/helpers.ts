@@ -74,6 +74,8 @@ export interface TestSmtp {
   messages: { to: string; raw: Buffer; parsed: ParsedMail }[];
   /** Attempts (RCPT TO) per recipient. */
   attempts: Map<string, number>;
+  /** Called as each message's data has been accepted (before parsing). */
+  onReceived?: (count: number) => void;
   /** Decides the answer to a recipient's nth attempt (1-based). */
   fault: (to: string, attempt: number) => Fault;
   close(): Promise<void>;
@@ -89,6 +91,7 @@ export async function startSmtp(): Promise<TestSmtp> {
     close: async () => undefined,
   };
   const pending: Promise<void>[] = [];
+  let received = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -116,6 +119,8 @@ export async function startSmtp(): Promise<TestSmtp> {
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
         const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase()).join(',');
+        received += 1;
+        state.onReceived?.(received);
         pending.push(
           simpleParser(raw).then((parsed) => {
             state.messages.push({ to, raw, parsed });
