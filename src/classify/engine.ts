@@ -25,6 +25,8 @@ interface TrieNode {
 
 interface CompiledAlt {
   source: string;
+  /** Same key = same words and operators: counted once per topic and field, whichever list it came from. */
+  key: string;
   phrases: number[][];
   near: number[];
   /** Every word id the alternative needs. */
@@ -128,7 +130,13 @@ export class Engine {
         const phrases = alt.phrases.map((phrase) =>
           phrase.map((spec) => this.wordId(spec.word, spec.mode, spec.lang)),
         );
-        return { source: alt.source, phrases, near: alt.near, needs: [...new Set(phrases.flat())] };
+        return {
+          source: alt.source,
+          key: JSON.stringify([phrases, alt.near]),
+          phrases,
+          near: alt.near,
+          needs: [...new Set(phrases.flat())],
+        };
       }),
     };
   }
@@ -289,6 +297,8 @@ export function scoreText(engine: Engine, title: string, summary: string): Topic
     score: 0,
     evidence: [] as Evidence[],
     threshold: topic.threshold,
+    // The same term listed under several languages (Latin "migrant*" in en, uz, tk) counts once per field.
+    counted: new Set<string>(),
   }));
   const candidates = engine.candidateRules(fields[0]!.hits, fields[1]!.hits);
   for (const index of candidates) {
@@ -315,6 +325,9 @@ export function scoreText(engine: Engine, title: string, summary: string): Topic
       if (chosen === undefined) continue;
       const weight = field.name === 'title' ? rule.weight * engine.titleWeight : rule.weight;
       const target = scores[rule.topic]!;
+      const altKey = `${field.name}\u0000${rule.weight > 0}\u0000${rule.expr.alts[chosen[2]]?.key ?? index}`;
+      if (target.counted.has(altKey)) continue;
+      target.counted.add(altKey);
       target.score += weight;
       const { text, starts, ends } = field.tokens;
       target.evidence.push({

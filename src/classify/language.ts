@@ -1,6 +1,6 @@
 // Language identification for the seven languages tipwire ships rules for: en ru tk uz kk ky tg.
 // Letters decide first, because they are certain where trigrams guess (and titles are short):
-//   Cyrillic: ӣ ӯ ҷ → Tajik; ў → Uzbek; ә ұ һ і (with other Kazakh letters) → Kazakh; ң ө ү without any Kazakh-only
+//   Cyrillic: ӣ ӯ ҷ → Tajik; ў → Uzbek; ә ұ һ, or і with Turkic letters → Kazakh; ң ө ү without any Kazakh-only
 //   letter and without қ ғ → Kyrgyz; ҳ қ ғ alone → Uzbek or Tajik (trigrams choose); none → Russian unless trigrams
 //   on a long enough text say Kyrgyz or Kazakh written without their letters.
 //   Latin: ä ň ý ž → Turkmen; oʻ gʻ (any apostrophe) → Uzbek; ç ş ö ü without ı ğ ə → Turkmen; otherwise trigrams
@@ -27,7 +27,8 @@ interface Counts {
   lat: number;
   tajik: number; // ӣ ӯ ҷ
   uzbekCyr: number; // ў
-  kazakhOnly: number; // ә ұ һ і
+  kazakhOnly: number; // ә ұ һ
+  dottedI: number; // і (Kazakh, but also Ukrainian and Belarusian)
   kazKyr: number; // ң ө ү
   qg: number; // қ ғ
   h: number; // ҳ
@@ -47,6 +48,7 @@ function countLetters(text: string): Counts {
     tajik: 0,
     uzbekCyr: 0,
     kazakhOnly: 0,
+    dottedI: 0,
     kazKyr: 0,
     qg: 0,
     h: 0,
@@ -64,7 +66,8 @@ function countLetters(text: string): Counts {
       c.cyr++;
       if (ch === 'ӣ' || ch === 'ӯ' || ch === 'ҷ') c.tajik++;
       else if (ch === 'ў') c.uzbekCyr++;
-      else if (ch === 'ә' || ch === 'ұ' || ch === 'һ' || ch === 'і') c.kazakhOnly++;
+      else if (ch === 'ә' || ch === 'ұ' || ch === 'һ') c.kazakhOnly++;
+      else if (ch === 'і') c.dottedI++;
       else if (ch === 'ң' || ch === 'ө' || ch === 'ү') c.kazKyr++;
       else if (ch === 'қ' || ch === 'ғ') c.qg++;
       else if (ch === 'ҳ') c.h++;
@@ -80,7 +83,7 @@ function countLetters(text: string): Counts {
   return c;
 }
 
-/** Latin text shorter than this (in letters) is not given to trigrams, whose guesses on short titles are noise. */
+/** Text shorter than this (in letters) is not given to trigrams, whose guesses on short titles are noise. */
 const TRIGRAM_MIN_LETTERS = 20;
 
 function trigram(text: string, candidates: string[]): string | undefined {
@@ -104,19 +107,23 @@ export function detectLanguage(text: string, allowed?: string[]): string | undef
     const cyrillicPool = pool.filter((lang) => lang !== 'en' && lang !== 'tk');
     if (cyrillicPool.length === 0) return pool.length === 1 ? pool[0] : undefined;
     if (cyrillicPool.length === 1) return cyrillicPool[0];
-    if (c.ukrainian > 0 && c.kazakhOnly + c.kazKyr + c.qg === 0) return undefined;
+    const turkicLetters = c.kazakhOnly + c.kazKyr + c.qg;
+    // і, є, ї, ґ without a single Turkic letter: Ukrainian or Belarusian, not ours.
+    if ((c.ukrainian > 0 || c.dottedI > 0) && turkicLetters === 0) return undefined;
     if (c.tajik > 0 && c.tajik >= c.uzbekCyr) return ok('tg') ?? trigram(text, cyrillicPool);
     if (c.uzbekCyr > 0) return ok('uz') ?? trigram(text, cyrillicPool);
-    if (c.kazakhOnly > 0 && (c.kazakhOnly + c.kazKyr + c.qg >= 2 || c.kazakhOnly >= 2)) {
+    if (c.kazakhOnly > 0 || (c.dottedI > 0 && turkicLetters > 0))
       return ok('kk') ?? trigram(text, cyrillicPool);
-    }
     if (c.kazKyr > 0 && c.qg === 0 && c.kazakhOnly === 0) return ok('ky') ?? trigram(text, cyrillicPool);
     if (c.kazKyr > 0) return ok('kk') ?? trigram(text, cyrillicPool);
     if (c.qg + c.h > 0) {
       const between = cyrillicPool.filter((lang) => lang === 'uz' || lang === 'tg');
       return trigram(text, between.length > 0 ? between : cyrillicPool);
     }
-    // No letter of any Central Asian alphabet: Russian (Kyrgyz or Kazakh prose without its letters is rare).
+    // No letter of any Central Asian alphabet: Russian, or Kyrgyz that happens to avoid ң ө ү (trigrams decide
+    // between the two on text long enough for them).
+    const ruKy = cyrillicPool.filter((lang) => lang === 'ru' || lang === 'ky');
+    if (ruKy.length === 2 && c.cyr >= TRIGRAM_MIN_LETTERS) return trigram(text, ruKy);
     return ok('ru') ?? trigram(text, cyrillicPool);
   }
 
