@@ -121,6 +121,22 @@ function displayName(kind: 'region' | 'language', code: string): string {
 export const languageName = (code: string): string => displayName('language', code);
 export const countryName = (code: string): string => displayName('region', code);
 
+// Content was sanitised when it was stored; publishing sanitises again (a second allowlist pass costs little and
+// covers rows written by older code), but a server re-renders the same stories many times, so results are
+// remembered by input. Bounded: cleared when full, which only costs one re-sanitising pass.
+const SANITIZED_LIMIT = 20_000;
+const sanitized = new Map<string, string>();
+function sanitizedContent(html: string, link: string): string {
+  const key = `${link}\u0000${html}`;
+  let out = sanitized.get(key);
+  if (out === undefined) {
+    out = sanitizeHtml(cleanText(html), link);
+    if (sanitized.size >= SANITIZED_LIMIT) sanitized.clear();
+    sanitized.set(key, out);
+  }
+  return out;
+}
+
 function itemLink(item: ClassifiedItem): string | undefined {
   return safeUrl(item.link) ?? safeUrl(item.url);
 }
@@ -223,7 +239,7 @@ export function buildEntry(story: StoryView, ctx: EntryContext): FeedEntry {
 
   const topics = topicsOf(story, ctx);
   const why = whyLine(topics);
-  const body = rep.contentHtml ? sanitizeHtml(cleanText(rep.contentHtml), link) : '';
+  const body = rep.contentHtml ? sanitizedContent(rep.contentHtml, link) : '';
   const parts = [body || (summary ? `<p>${escapeHtml(summary)}</p>` : '')];
   if (why) parts.push(`<p>Why: ${escapeHtml(why)}</p>`);
   if (translations.length) {
