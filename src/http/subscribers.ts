@@ -25,11 +25,10 @@ const LANGUAGES = ['en', 'ru', 'kk', 'ky', 'tg', 'tk', 'uz'];
 
 /** Addresses we accept: one plain address, no display name, no spaces or control characters (no header injection). */
 export function isPlainEmail(value: string): boolean {
-  return (
-    value.length <= 254 &&
-    /^[^\s@<>()[\]\\,;:"\u0000-\u001f\u007f]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i.test(
-      value,
-    )
+  if (value.length > 254 || [...value].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127))
+    return false;
+  return /^[^\s@<>()[\]\\,;:"]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i.test(
+    value,
   );
 }
 
