@@ -86,6 +86,10 @@ function countLetters(text: string): Counts {
 /** Text shorter than this (in letters) is not given to trigrams, whose guesses on short titles are noise. */
 const TRIGRAM_MIN_LETTERS = 20;
 
+/** Russian prepositions and conjunctions, and ь щ ъ, which Kyrgyz prose hardly uses outside loanwords. */
+const RUSSIAN_SIGNS =
+  /[ьщъЬЩЪ]|(?:^|[^\p{L}])(?:в|и|на|с|не|по|что|из|за|для|от|к|об|при|как|или|В|И|На|По|Из|За|Для)(?=$|[^\p{L}])/u;
+
 function trigram(text: string, candidates: string[]): string | undefined {
   if (candidates.length === 0) return undefined;
   if (candidates.length === 1) return candidates[0];
@@ -123,7 +127,8 @@ export function detectLanguage(text: string, allowed?: string[]): string | undef
     // No letter of any Central Asian alphabet: Russian, or Kyrgyz that happens to avoid ң ө ү (trigrams decide
     // between the two on text long enough for them).
     const ruKy = cyrillicPool.filter((lang) => lang === 'ru' || lang === 'ky');
-    if (ruKy.length === 2 && c.cyr >= TRIGRAM_MIN_LETTERS) return trigram(text, ruKy);
+    if (ruKy.length === 2 && c.cyr >= TRIGRAM_MIN_LETTERS && !RUSSIAN_SIGNS.test(text))
+      return trigram(text, ruKy);
     return ok('ru') ?? trigram(text, cyrillicPool);
   }
 

@@ -12,6 +12,7 @@ import {
   sourcesEnableCommand,
 } from './commands/sources.ts';
 import { serveCommand, publishCommand } from './commands/serve.ts';
+import { classifyCommand, explainCommand, evalCommand } from './commands/classify.ts';
 
 export const commands: Command[] = [
   runCommand,
@@ -25,5 +26,8 @@ export const commands: Command[] = [
   sourcesImportCommand,
   sourcesExportCommand,
   sourcesEnableCommand,
+  classifyCommand,
+  explainCommand,
+  evalCommand,
   demoCommand,
 ];
