@@ -11,6 +11,7 @@ import type { Subscriber } from '../core/types.ts';
 import type { Config } from '../config/types.ts';
 import { escapeHtml as esc } from '../digest/fill.ts';
 import { asLocale, countryName, languageName, type Locale } from '../digest/i18n.ts';
+import { createMailer } from '../digest/mailer.ts';
 import type { Mailer } from '../digest/port.ts';
 import type { DigestTemplates } from '../digest/render.ts';
 import { isValidTimeZone } from '../digest/schedule.ts';
@@ -209,14 +210,15 @@ function parseChoices(form: URLSearchParams, config: Config) {
 }
 
 export interface SubscriberRouteDeps {
-  mailer: Mailer;
+  /** The mailer for confirm mails, or a function that gives it when the first one is sent. */
+  mailer: Mailer | ((ctx: HttpContext) => Mailer);
   /** Compiled templates for the confirm mail; compiled on first sign-up when absent. */
   templates?: DigestTemplates;
   now?: () => Date;
 }
 
-/** The subscriber pages as one route handler; pass it to startServer beside the feed routes. */
-export function subscriberRoutes(deps: SubscriberRouteDeps): RouteHandler {
+/** The subscriber pages as one route handler, sending confirm mails through the given mailer. */
+export function createSubscriberRoutes(deps: SubscriberRouteDeps): RouteHandler {
   const now = deps.now ?? (() => new Date());
   let templates: Promise<DigestTemplates> | undefined = deps.templates
     ? Promise.resolve(deps.templates)
@@ -285,7 +287,8 @@ export function subscriberRoutes(deps: SubscriberRouteDeps): RouteHandler {
       if (subscriber.status === 'pending') {
         templates ??= loadDigestTemplates(config);
         try {
-          await sendConfirmation({ mailer: deps.mailer, config, templates: await templates }, subscriber, at);
+          const mailer = typeof deps.mailer === 'function' ? deps.mailer(ctx) : deps.mailer;
+          await sendConfirmation({ mailer, config, templates: await templates }, subscriber, at);
         } catch (err) {
           ctx.log.error(
             { err, subscriber: subscriber.id },
@@ -404,3 +407,22 @@ export function subscriberRoutes(deps: SubscriberRouteDeps): RouteHandler {
     );
   };
 }
+
+/**
+ * The route handler to list in startServer when no mailer is at hand: confirm mails go through a mailer made from
+ * the config in force at the first sign-up (SMTP or the file outbox), made again when mail settings change.
+ */
+export const subscriberRoutes: RouteHandler = (() => {
+  let made: { key: string; mailer: Mailer } | undefined;
+  return createSubscriberRoutes({
+    mailer: (ctx) => {
+      const config = ctx.config();
+      const key = `${config.app.mail.smtpUrl ?? ''}|${config.app.paths.outbox}`;
+      if (made?.key !== key) {
+        void made?.mailer.close();
+        made = { key, mailer: createMailer(config, ctx.log) };
+      }
+      return made.mailer;
+    },
+  });
+})();

@@ -12,7 +12,7 @@ import type { Config } from '../../src/config/types.ts';
 import { createFileMailer } from '../../src/digest/mailer.ts';
 import { signToken } from '../../src/digest/tokens.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
-import { isPlainEmail, subscriberRoutes } from '../../src/http/subscribers.ts';
+import { createSubscriberRoutes, isPlainEmail } from '../../src/http/subscribers.ts';
 import type { SqlStore } from '../../src/store/index.ts';
 import { sqliteKind } from '../helpers/stores.ts';
 import { testConfig } from './helpers.ts';
@@ -30,7 +30,7 @@ beforeAll(async () => {
   let current = testConfig();
   server = await startServer(
     { config: () => current, store, log: silentLogger },
-    [subscriberRoutes({ mailer: createFileMailer(outbox, silentLogger) })],
+    [createSubscriberRoutes({ mailer: createFileMailer(outbox, silentLogger) })],
     { host: '127.0.0.1', port: 0 },
   );
   current = testConfig({ server: { baseUrl: server.url } });
