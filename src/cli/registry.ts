@@ -13,6 +13,14 @@ import {
 } from './commands/sources.ts';
 import { serveCommand, publishCommand } from './commands/serve.ts';
 import { classifyCommand, explainCommand, evalCommand } from './commands/classify.ts';
+import { digestSendCommand, digestPreviewCommand } from './commands/digest.ts';
+import {
+  subscribersAddCommand,
+  subscribersListCommand,
+  subscribersRemoveCommand,
+  subscribersImportCommand,
+  subscribersExportCommand,
+} from './commands/subscribers.ts';
 
 export const commands: Command[] = [
   runCommand,
@@ -29,5 +37,12 @@ export const commands: Command[] = [
   classifyCommand,
   explainCommand,
   evalCommand,
+  digestSendCommand,
+  digestPreviewCommand,
+  subscribersAddCommand,
+  subscribersListCommand,
+  subscribersRemoveCommand,
+  subscribersImportCommand,
+  subscribersExportCommand,
   demoCommand,
 ];

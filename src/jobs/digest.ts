@@ -361,19 +361,22 @@ export async function previewDigest(
   const templates = deps.templates ?? (await loadDigestTemplates(deps.config));
   const due = dueFor(subscriber, deps.config, now) as DueDigest;
   const end = now.toISOString();
+  // Since the last digest (or the last scheduled send time for someone who never had one), up to now.
   const start =
-    subscriber.cutoff && subscriber.cutoff < end ? subscriber.cutoff : due.defaultWindowStart.toISOString();
+    subscriber.cutoff && subscriber.cutoff < end ? subscriber.cutoff : due.windowEnd.toISOString();
   const zone = zoneFor(subscriber, deps.config);
-  const today = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  const day = (date: Date): string =>
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(date);
   const rendered = await composeFor({ ...deps, templates }, subscriber, {
     start,
     end,
-    ...coveredDays({ ...due, lastDay: today }, start, zone),
+    firstDay: day(new Date(start)),
+    lastDay: day(now),
     issued: now,
   });
   return { ...rendered, period: due.period };
