@@ -5,6 +5,7 @@
 import { Engine, exprSpans } from './engine.ts';
 import type { RuleInput } from './engine.ts';
 import { tokenize } from './normalize.ts';
+import type { Tokens } from './normalize.ts';
 
 /** Code → terms (rule syntax, no stemming: use * for inflected forms). */
 const COUNTRY_TERMS: Record<string, string[]> = {
@@ -125,14 +126,21 @@ function countryEngine(): Engine {
 }
 
 export function extractCountries(text: string): string[] {
+  return countriesInTokens([tokenize(text)]);
+}
+
+/** extractCountries on texts already tokenized (classifyItem shares tokens with topic scoring). */
+export function countriesInTokens(texts: Tokens[]): string[] {
   const compiled = countryEngine();
-  const hits = compiled.findWords(tokenize(text));
-  if (hits.size === 0) return [];
   const found = new Set<number>();
-  for (const index of compiled.candidateRules(hits)) {
-    const rule = compiled.rules[index];
-    if (rule !== undefined && !found.has(rule.topic) && exprSpans(rule.expr, hits).length > 0)
-      found.add(rule.topic);
+  for (const tokens of texts) {
+    const hits = compiled.findWords(tokens);
+    if (hits.size === 0) continue;
+    for (const index of compiled.candidateRules(hits)) {
+      const rule = compiled.rules[index];
+      if (rule !== undefined && !found.has(rule.topic) && exprSpans(rule.expr, hits).length > 0)
+        found.add(rule.topic);
+    }
   }
   return [...found].sort((a, b) => a - b).map((i) => ORDER[i] as string);
 }

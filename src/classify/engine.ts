@@ -35,12 +35,16 @@ interface CompiledAlt {
 
 interface CompiledExpr {
   alts: CompiledAlt[];
+  /** Every word any alternative needs: a text with none of them is skipped without looking at alternatives. */
+  words: Set<number>;
 }
 
 export type FieldName = 'title' | 'summary';
 
 export interface CompiledRule {
   topic: number;
+  /** Per alternative: one id per (topic, words and operators, sign), so a term listed twice counts once. */
+  dedupe: number[];
   /** The term as the operator wrote it (evidence shows it). */
   label: string;
   lang: string;
@@ -83,6 +87,10 @@ export class Engine {
   /** word id → rules whose match term uses it. */
   private readonly rulesByWord: number[][] = [];
   private readonly ruleStamp: Uint32Array;
+  private readonly dedupeIds = new Map<string, number>();
+  /** Per dedupe id and field: the call stamp that last counted it. */
+  private dedupeStamp = new Uint32Array(0);
+  private dedupeCall = 0;
   private stamp = 0;
 
   /** Throws TermSyntaxError with a message naming the topic, the rule and the term. */
@@ -102,12 +110,16 @@ export class Engine {
               throw err;
             }
           };
+          const expr = compileTerm(rule.match);
           const compiled: CompiledRule = {
             topic: topicIndex,
+            dedupe: expr.alts.map((alt) =>
+              this.dedupeId(`${topicIndex}\u0000${rule.weight > 0}\u0000${alt.key}`),
+            ),
             label: rule.match,
             lang,
             weight: rule.weight,
-            expr: compileTerm(rule.match),
+            expr,
             unless: rule.unless.map(compileTerm),
             requires: rule.requires.map(compileTerm),
             within: rule.within ?? input.window,
@@ -122,10 +134,37 @@ export class Engine {
       }
     });
     this.ruleStamp = new Uint32Array(this.rules.length);
+    this.dedupeStamp = new Uint32Array(this.dedupeIds.size * 2);
+  }
+
+  private dedupeId(key: string): number {
+    let id = this.dedupeIds.get(key);
+    if (id === undefined) {
+      id = this.dedupeIds.size;
+      this.dedupeIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Starts a scoring call: every dedupe slot becomes uncounted. */
+  beginCall(): void {
+    this.dedupeCall = (this.dedupeCall + 1) >>> 0;
+    if (this.dedupeCall === 0) {
+      this.dedupeStamp.fill(0);
+      this.dedupeCall = 1;
+    }
+  }
+
+  /** True the first time a (dedupe id, field) is counted in this call. */
+  firstCount(dedupe: number, field: number): boolean {
+    const slot = dedupe * 2 + field;
+    if (this.dedupeStamp[slot] === this.dedupeCall) return false;
+    this.dedupeStamp[slot] = this.dedupeCall;
+    return true;
   }
 
   private compileExpr(alts: AltAst[]): CompiledExpr {
-    return {
+    const compiled = {
       alts: alts.map((alt) => {
         const phrases = alt.phrases.map((phrase) =>
           phrase.map((spec) => this.wordId(spec.word, spec.mode, spec.lang)),
@@ -135,10 +174,16 @@ export class Engine {
           key: JSON.stringify([phrases, alt.near]),
           phrases,
           near: alt.near,
-          needs: [...new Set(phrases.flat())],
+          // Longest words first: they are the rarest, so a missing one ends the check soonest.
+          needs: [...new Set(phrases.flat())].sort((a, b) => this.keyLength(b) - this.keyLength(a)),
         };
       }),
     };
+    return { ...compiled, words: new Set(compiled.alts.flatMap((alt) => alt.needs)) };
+  }
+
+  private keyLength(id: number): number {
+    return this.forms[id]?.key.length ?? 0;
   }
 
   private wordId(word: string, mode: 'exact' | 'prefix' | 'stem', lang: string): number {
@@ -234,7 +279,7 @@ function phraseSpans(phrase: number[], hits: Map<number, number[]>): Span[] {
 }
 
 function altSpans(alt: CompiledAlt, hits: Map<number, number[]>, altIndex: number): Span[] {
-  for (const id of alt.needs) if (!hits.has(id)) return [];
+  for (const id of alt.needs) if (!hits.has(id)) return NO_SPANS;
   let spans = phraseSpans(alt.phrases[0] as number[], hits);
   for (let i = 1; i < alt.phrases.length && spans.length > 0; i++) {
     const next = phraseSpans(alt.phrases[i] as number[], hits);
@@ -252,23 +297,49 @@ function altSpans(alt: CompiledAlt, hits: Map<number, number[]>, altIndex: numbe
   return spans;
 }
 
+const NO_SPANS: Span[] = [];
+
+/** True when the text has at least one word the expression uses (cheap: texts have few rule words). */
+function mayMatch(expr: CompiledExpr, hits: Map<number, number[]>): boolean {
+  if (hits.size === 0) return false;
+  if (hits.size < expr.words.size) {
+    for (const id of hits.keys()) if (expr.words.has(id)) return true;
+    return false;
+  }
+  for (const id of expr.words) if (hits.has(id)) return true;
+  return false;
+}
+
 export function exprSpans(expr: CompiledExpr, hits: Map<number, number[]>): Span[] {
+  if (!mayMatch(expr, hits)) return NO_SPANS;
   if (expr.alts.length === 1) return altSpans(expr.alts[0] as CompiledAlt, hits, 0);
-  const out: Span[] = [];
-  expr.alts.forEach((alt, i) => out.push(...altSpans(alt, hits, i)));
-  return out.sort((a, b) => a[0] - b[0]);
+  let out: Span[] | undefined;
+  for (let i = 0; i < expr.alts.length; i++) {
+    const spans = altSpans(expr.alts[i] as CompiledAlt, hits, i);
+    if (spans.length > 0) (out ??= []).push(...spans);
+  }
+  return out === undefined ? NO_SPANS : out.sort((a, b) => a[0] - b[0]);
 }
 
 function anyWithin(exprs: CompiledExpr[], hits: Map<number, number[]>, from: number, to: number): boolean {
   for (const expr of exprs) {
-    for (const span of exprSpans(expr, hits)) if (span[1] >= from && span[0] <= to) return true;
+    if (!mayMatch(expr, hits)) continue;
+    for (let i = 0; i < expr.alts.length; i++) {
+      for (const span of altSpans(expr.alts[i] as CompiledAlt, hits, i))
+        if (span[1] >= from && span[0] <= to) return true;
+    }
   }
   return false;
 }
 
 function anyAnywhere(exprs: CompiledExpr[], fields: FieldScan[]): boolean {
-  for (const field of fields)
-    for (const expr of exprs) if (exprSpans(expr, field.hits).length > 0) return true;
+  for (const field of fields) {
+    for (const expr of exprs) {
+      if (!mayMatch(expr, field.hits)) continue;
+      for (let i = 0; i < expr.alts.length; i++)
+        if (altSpans(expr.alts[i] as CompiledAlt, field.hits, i).length > 0) return true;
+    }
+  }
   return false;
 }
 
@@ -288,24 +359,24 @@ export interface TopicScore {
 
 /** Scores every topic on one text; evidence lists each rule that added to (or took from) a score. */
 export function scoreText(engine: Engine, title: string, summary: string): TopicScore[] {
+  return scoreTokens(engine, tokenize(title), tokenize(summary));
+}
+
+/** scoreText on texts already tokenized (classifyItem shares the tokens with country extraction). */
+export function scoreTokens(engine: Engine, title: Tokens, summary: Tokens): TopicScore[] {
   const fields: FieldScan[] = [
-    { name: 'title', tokens: tokenize(title), hits: new Map() },
-    { name: 'summary', tokens: tokenize(summary), hits: new Map() },
+    { name: 'title', tokens: title, hits: engine.findWords(title) },
+    { name: 'summary', tokens: summary, hits: engine.findWords(summary) },
   ];
-  for (const field of fields) field.hits = engine.findWords(field.tokens);
-  const scores = engine.topics.map((topic) => ({
-    score: 0,
-    evidence: [] as Evidence[],
-    threshold: topic.threshold,
-    // The same term listed under several languages (Latin "migrant*" in en, uz, tk) counts once per field.
-    counted: new Set<string>(),
-  }));
+  const scores = engine.topics.map(() => ({ score: 0, evidence: [] as Evidence[] }));
   const candidates = engine.candidateRules(fields[0]!.hits, fields[1]!.hits);
+  engine.beginCall();
   for (const index of candidates) {
     const rule = engine.rules[index] as CompiledRule;
     let blockedEverywhere: boolean | undefined;
     let requiredSomewhere: boolean | undefined;
-    for (const field of fields) {
+    for (let f = 0; f < fields.length; f++) {
+      const field = fields[f] as FieldScan;
       if (rule.field !== 'any' && rule.field !== field.name) continue;
       const spans = exprSpans(rule.expr, field.hits);
       if (spans.length === 0) continue;
@@ -315,19 +386,13 @@ export function scoreText(engine: Engine, title: string, summary: string): Topic
         requiredSomewhere ??= rule.requires.length === 0 || anyAnywhere(rule.requires, fields);
         if (!blockedEverywhere && requiredSomewhere) chosen = spans[0];
       } else {
-        const w = rule.within;
-        chosen = spans.find(
-          (span) =>
-            !(rule.unless.length > 0 && anyWithin(rule.unless, field.hits, span[0] - w, span[1] + w)) &&
-            (rule.requires.length === 0 || anyWithin(rule.requires, field.hits, span[0] - w, span[1] + w)),
-        );
+        chosen = firstInContext(rule, field.hits, spans);
       }
       if (chosen === undefined) continue;
+      // The same term listed under several languages (Latin "migrant*" in en, uz, tk) counts once per field.
+      if (!engine.firstCount(rule.dedupe[chosen[2]] ?? 0, f)) continue;
       const weight = field.name === 'title' ? rule.weight * engine.titleWeight : rule.weight;
       const target = scores[rule.topic]!;
-      const altKey = `${field.name}\u0000${rule.weight > 0}\u0000${rule.expr.alts[chosen[2]]?.key ?? index}`;
-      if (target.counted.has(altKey)) continue;
-      target.counted.add(altKey);
       target.score += weight;
       const { text, starts, ends } = field.tokens;
       target.evidence.push({
@@ -339,8 +404,25 @@ export function scoreText(engine: Engine, title: string, summary: string): Topic
     }
   }
   return engine.topics.map((topic, i) => {
-    const { score, evidence, threshold } = scores[i]!;
+    const { score, evidence } = scores[i]!;
     const rounded = Math.round(score * 100) / 100;
-    return { topic: topic.id, score: rounded, threshold, assigned: rounded >= threshold, evidence };
+    return {
+      topic: topic.id,
+      score: rounded,
+      threshold: topic.threshold,
+      assigned: rounded >= topic.threshold,
+      evidence,
+    };
   });
+}
+
+/** The first match whose window has none of the rule's `unless` terms and one of its `requires` terms. */
+function firstInContext(rule: CompiledRule, hits: Map<number, number[]>, spans: Span[]): Span | undefined {
+  const w = rule.within as number;
+  for (const span of spans) {
+    if (rule.unless.length > 0 && anyWithin(rule.unless, hits, span[0] - w, span[1] + w)) continue;
+    if (rule.requires.length > 0 && !anyWithin(rule.requires, hits, span[0] - w, span[1] + w)) continue;
+    return span;
+  }
+  return undefined;
 }

@@ -8,11 +8,12 @@ import { stableId } from '../core/hash.ts';
 import { TipwireError } from '../core/errors.ts';
 import type { Classification, TopicInfo, TopicMatch } from '../core/types.ts';
 import type { TopicsConfig } from '../config/topics-schema.ts';
-import { Engine, scoreText } from './engine.ts';
+import { Engine, scoreTokens } from './engine.ts';
+import { tokenize } from './normalize.ts';
 import type { TopicScore } from './engine.ts';
 import { TermSyntaxError } from './rules.ts';
 import { detectLanguage } from './language.ts';
-import { extractCountries } from './countries.ts';
+import { countriesInTokens } from './countries.ts';
 
 export { detectLanguage, LANGUAGES } from './language.ts';
 export { extractCountries } from './countries.ts';
@@ -82,16 +83,21 @@ export function itemLanguage(item: ClassifyInput): string {
 
 /** Every topic with its score, threshold and evidence (assigned or not), highest score first. */
 export function scoreItem(rules: CompiledRules, item: ClassifyInput): TopicScore[] {
-  return scoreText(rules.engine, item.title, item.summary).sort((a, b) => b.score - a.score);
+  return scoreTokens(rules.engine, tokenize(item.title), tokenize(item.summary)).sort(
+    (a, b) => b.score - a.score,
+  );
 }
 
 export function classifyItem(rules: CompiledRules, item: ClassifyInput): Classification {
-  const topics: TopicMatch[] = scoreItem(rules, item)
+  const title = tokenize(item.title);
+  const summary = tokenize(item.summary);
+  const topics: TopicMatch[] = scoreTokens(rules.engine, title, summary)
     .filter((score) => score.assigned)
+    .sort((a, b) => b.score - a.score)
     .map((score) => ({ topic: score.topic, score: score.score, evidence: score.evidence }));
   return {
     language: itemLanguage(item),
     topics,
-    countries: extractCountries(`${item.title}\n${item.summary}`),
+    countries: countriesInTokens([title, summary]),
   };
 }

@@ -90,6 +90,16 @@ const TRIGRAM_MIN_LETTERS = 20;
 const RUSSIAN_SIGNS =
   /[ьщъЬЩЪ]|(?:^|[^\p{L}])(?:в|и|на|с|не|по|что|из|за|для|от|к|об|при|как|или|В|И|На|По|Из|За|Для)(?=$|[^\p{L}])/u;
 
+const ENGLISH_SIGNS =
+  /(?:^|[^\p{L}])(?:the|of|and|to|in|for|with|from|on|is|are|was|were|has|have|by|its|their)(?=$|[^\p{L}])/giu;
+
+function countMatches(re: RegExp, text: string, enough: number): number {
+  re.lastIndex = 0;
+  let n = 0;
+  while (n < enough && re.exec(text) !== null) n++;
+  return n;
+}
+
 function trigram(text: string, candidates: string[]): string | undefined {
   if (candidates.length === 0) return undefined;
   if (candidates.length === 1) return candidates[0];
@@ -139,6 +149,8 @@ export function detectLanguage(text: string, allowed?: string[]): string | undef
   if (c.turkmen > 0) return ok('tk') ?? trigram(text, latinPool);
   if (c.uzApostrophe > 0) return ok('uz') ?? trigram(text, latinPool);
   if (c.turkicLatin > 0) return ok('tk') ?? trigram(text, latinPool);
+  // Two English function words settle it without trigrams (Uzbek and Turkmen have none of these words).
+  if (pool.includes('en') && countMatches(ENGLISH_SIGNS, text, 2) >= 2) return 'en';
   if (c.lat >= TRIGRAM_MIN_LETTERS) return trigram(text, latinPool);
   return ok('en') ?? trigram(text, latinPool);
 }
