@@ -37,12 +37,23 @@ const ENDONYMS: Record<string, string> = {
   de: 'Deutsch',
 };
 
+// Intl objects are costly to build (tens of microseconds each): one per locale/zone, reused.
+const cache = new Map<string, Intl.DisplayNames | Intl.DateTimeFormat>();
+function cached<T extends Intl.DisplayNames | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let value = cache.get(key) as T | undefined;
+  if (!value) {
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 export function languageName(code: string | undefined): string {
   if (!code) return '';
   const known = ENDONYMS[code];
   if (known) return known;
   try {
-    return new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
+    return cached(`lang:${code}`, () => new Intl.DisplayNames([code], { type: 'language' })).of(code) ?? code;
   } catch {
     return code;
   }
@@ -51,7 +62,11 @@ export function languageName(code: string | undefined): string {
 export function countryName(code: string | undefined, locale: Locale): string {
   if (!code) return locale === 'ru' ? 'Регион и международные' : 'Regional and international';
   try {
-    return new Intl.DisplayNames([locale], { type: 'region' }).of(code.toUpperCase()) ?? code.toUpperCase();
+    return (
+      cached(`region:${locale}`, () => new Intl.DisplayNames([locale], { type: 'region' })).of(
+        code.toUpperCase(),
+      ) ?? code.toUpperCase()
+    );
   } catch {
     return code.toUpperCase();
   }
@@ -83,8 +98,25 @@ export function periodLabel(firstDay: string, lastDay: string, locale: Locale): 
   return `${d1} ${month(m1)} ${y1} – ${d2} ${month(m2)} ${y2}`;
 }
 
+// The same few hundred story dates recur for every subscriber; formatToParts is slow, so results are memoised
+// (the map is simply emptied when it grows large).
+const dates = new Map<string, string>();
+function memo(key: string, make: () => string): string {
+  let value = dates.get(key);
+  if (value === undefined) {
+    if (dates.size > 20_000) dates.clear();
+    value = make();
+    dates.set(key, value);
+  }
+  return value;
+}
+
 /** A story's date in the reader's zone: "27 Nov" / "27 ноября". */
 export function shortDate(iso: string, zone: string, locale: Locale): string {
+  return memo(`s|${iso}|${zone}|${locale}`, () => formatShortDate(iso, zone, locale));
+}
+
+function formatShortDate(iso: string, zone: string, locale: Locale): string {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     month: 'numeric',
@@ -96,6 +128,10 @@ export function shortDate(iso: string, zone: string, locale: Locale): string {
 }
 
 export function longDate(iso: string, zone: string, locale: Locale): string {
+  return memo(`l|${iso}|${zone}|${locale}`, () => formatLongDate(iso, zone, locale));
+}
+
+function formatLongDate(iso: string, zone: string, locale: Locale): string {
   const day = new Intl.DateTimeFormat('en-CA', {
     timeZone: zone,
     year: 'numeric',
