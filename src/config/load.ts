@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Source } from '../core/types.ts';
 import { TipwireError } from '../core/errors.ts';
@@ -74,6 +74,17 @@ function locate(parsed: ParsedFile, path: readonly PropertyKey[]): { line?: numb
   return {};
 }
 
+/** The position of a key (not its value) in the map at path: where an unknown field's typo is. */
+function locateKey(parsed: ParsedFile, path: readonly PropertyKey[], key: string): { line?: number; col?: number } {
+  const map = parsed.doc.getIn(path as unknown[], true);
+  if (isMap(map)) {
+    const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+    const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+    if (range) return parsed.lines.linePos(range[0]);
+  }
+  return locate(parsed, [...path, key]);
+}
+
 function validate<S extends z.ZodType>(schema: S, parsed: ParsedFile, value: unknown, problems: ConfigProblem[]): z.output<S> | undefined {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -81,7 +92,8 @@ function validate<S extends z.ZodType>(schema: S, parsed: ParsedFile, value: unk
     // An unknown key is reported at the key itself, which is where the typo is.
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
     const message = issue.code === 'unrecognized_keys' ? `unknown field (allowed: ${allowedKeys(schema, issue.path)})` : issue.message;
-    problems.push({ file: parsed.file, ...locate(parsed, path), path: formatPath(path), message });
+    const where = issue.code === 'unrecognized_keys' ? locateKey(parsed, issue.path, issue.keys[0] ?? '') : locate(parsed, path);
+    problems.push({ file: parsed.file, ...where, path: formatPath(path), message });
   }
   return undefined;
 }
