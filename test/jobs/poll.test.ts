@@ -43,7 +43,11 @@ const htmlPage = `<!doctype html><html><head><title>News</title>
 <link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body><h1>News</h1></body></html>`;
 
 let server: FeedServer;
-let swappable: Handler = serveFeed(rss(onTopic.slice(0, 1)));
+const swapItems = [
+  { id: 'sw1', title: 'Tajik migrants deported from Russia return to Dushanbe' },
+  { id: 'sw2', title: 'Refugees from Afghanistan register in Tajikistan' },
+];
+let swappable: Handler = serveFeed(rss(swapItems.slice(0, 1)));
 
 const routes: Record<string, Handler> = {
   '/good.xml': serveFeed(rss(onTopic, '<ttl>60</ttl>'), { etag: '"v1"', lastModified: 'Fri, 27 Nov 2026 09:00:00 GMT' }),
@@ -61,7 +65,8 @@ const routes: Record<string, Handler> = {
   '/huge': hugeBody(50 * 1024 * 1024),
   '/bomb': gzipBomb(),
   '/page.html': serveFeed(htmlPage, { contentType: 'text/html; charset=utf-8' }),
-  '/malformed.xml': serveFeed('<rss><channel><title>Cut off</title><item><title>Unclosed', {}),
+  '/truncated.xml': serveFeed('<rss version="2.0"><channel><title>Cut off</title><item><title>Human trafficking case in Osh</title><link>https://news.example.kg/en/301</link></item><item><title>Unclosed', {}),
+  '/garbage.xml': serveFeed(Buffer.from([0x1f, 0x8b, 0x00, 0x01, 0x02, 0xff, 0xfe, 0x00]), { contentType: 'application/rss+xml' }),
   '/laughs.xml': serveFeed(billionLaughs),
   '/swappable.xml': (req, res) => swappable(req, res),
 };
@@ -127,7 +132,7 @@ describe('runPoll against a hostile web', () => {
     ['huge', 'FETCH_TOO_LARGE', /./],
     ['bomb', 'FETCH_TOO_LARGE', /./],
     ['page-html', 'PARSE_NOT_A_FEED', /links a feed at http:\/\/127\.0\.0\.1:\d+\/rss\.xml/],
-    ['malformed-xml', 'PARSE_INVALID', /./],
+    ['garbage-xml', 'PARSE_INVALID', /garbage-xml|127\.0\.0\.1/],
   ];
   for (const [id, code, message] of failures) {
     it(`${id}: fails with ${code} and a message that says why`, async () => {
@@ -140,6 +145,12 @@ describe('runPoll against a hostile web', () => {
       expect(Date.parse(state?.nextPollAt ?? '')).toBeGreaterThan(Date.now());
     });
   }
+
+  it('a truncated feed is read leniently: what can be recovered is kept', async () => {
+    expect(byId(first, 'truncated-xml')).toMatchObject({ outcome: 'changed' });
+    const items = await store.listItems({ sourceId: 'truncated-xml' });
+    expect(items.map((item) => item.title)).toContain('Human trafficking case in Osh');
+  });
 
   it('entity expansion is refused or inert, never expanded', async () => {
     const result = byId(first, 'laughs-xml');
@@ -182,7 +193,7 @@ describe('runPoll against a hostile web', () => {
     const scheduled = await runPoll(deps, { force: true, now: () => new Date(Date.now() + 86_400_000) });
     expect(byId(scheduled.sources, 'swappable-xml').outcome).toBe('disabled');
     // It comes back when it works again and the operator polls it by name.
-    swappable = serveFeed(rss(onTopic.slice(0, 2)));
+    swappable = serveFeed(rss(swapItems));
     const revived = await runPoll(deps, { sourceIds: ['swappable-xml'] });
     expect(byId(revived.sources, 'swappable-xml')).toMatchObject({ outcome: 'changed', inserted: 1 });
     expect((await store.getSourceState('swappable-xml'))?.disabledAt).toBeUndefined();
