@@ -3,7 +3,9 @@
 export function renderTable(headers: string[], rows: (string | number | undefined)[][]): string {
   const cells = rows.map((row) => headers.map((_, index) => String(row[index] ?? '')));
   const width = (text: string): number => [...text].length;
-  const widths = headers.map((header, index) => Math.max(width(header), ...cells.map((row) => width(row[index] ?? ''))));
+  const widths = headers.map((header, index) =>
+    Math.max(width(header), ...cells.map((row) => width(row[index] ?? ''))),
+  );
   const line = (row: string[]): string =>
     row
       .map((cell, index) => cell + ' '.repeat((widths[index] ?? 0) - width(cell)))
@@ -17,7 +19,14 @@ export function relativeTime(iso: string | undefined, now: Date = new Date()): s
   if (!iso) return '';
   const seconds = Math.round((Date.parse(iso) - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
-  const text = abs < 90 ? `${abs}s` : abs < 5400 ? `${Math.round(abs / 60)}m` : abs < 172_800 ? `${Math.round(abs / 3600)}h` : `${Math.round(abs / 86_400)}d`;
+  const text =
+    abs < 90
+      ? `${abs}s`
+      : abs < 5400
+        ? `${Math.round(abs / 60)}m`
+        : abs < 172_800
+          ? `${Math.round(abs / 3600)}h`
+          : `${Math.round(abs / 86_400)}d`;
   return seconds < 0 ? `${text} ago` : `in ${text}`;
 }
 

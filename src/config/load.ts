@@ -31,7 +31,9 @@ export function formatProblem(problem: ConfigProblem): string {
 /** `sources[12].url` from ['sources', 12, 'url']. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
     .join('');
 }
 
@@ -42,7 +44,12 @@ interface ParsedFile {
   lines: LineCounter;
 }
 
-function readYaml(dir: string, name: string, required: boolean, problems: ConfigProblem[]): ParsedFile | undefined {
+function readYaml(
+  dir: string,
+  name: string,
+  required: boolean,
+  problems: ConfigProblem[],
+): ParsedFile | undefined {
   const path = join(dir, name);
   const file = relative(process.cwd(), path) || path;
   let text: string;
@@ -57,7 +64,13 @@ function readYaml(dir: string, name: string, required: boolean, problems: Config
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   for (const error of doc.errors) {
     const pos = lines.linePos(error.pos[0]);
-    problems.push({ file, line: pos.line, col: pos.col, path: '', message: `YAML: ${error.message.split('\n')[0]}` });
+    problems.push({
+      file,
+      line: pos.line,
+      col: pos.col,
+      path: '',
+      message: `YAML: ${error.message.split('\n')[0]}`,
+    });
   }
   return { file, text, doc, lines };
 }
@@ -65,7 +78,8 @@ function readYaml(dir: string, name: string, required: boolean, problems: Config
 /** The position of the deepest node that exists along path: the value itself, else its nearest parent. */
 function locate(parsed: ParsedFile, path: readonly PropertyKey[]): { line?: number; col?: number } {
   for (let depth = path.length; depth >= 0; depth -= 1) {
-    const node = parsed.doc.getIn(path.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const node = parsed.doc.getIn(path.slice(0, depth) as unknown[], true) as
+      { range?: [number, number, number] } | undefined;
     if (node && node.range) {
       const pos = parsed.lines.linePos(node.range[0]);
       return { line: pos.line, col: pos.col };
@@ -75,7 +89,11 @@ function locate(parsed: ParsedFile, path: readonly PropertyKey[]): { line?: numb
 }
 
 /** The position of a key (not its value) in the map at path: where an unknown field's typo is. */
-function locateKey(parsed: ParsedFile, path: readonly PropertyKey[], key: string): { line?: number; col?: number } {
+function locateKey(
+  parsed: ParsedFile,
+  path: readonly PropertyKey[],
+  key: string,
+): { line?: number; col?: number } {
   const map = parsed.doc.getIn(path as unknown[], true);
   if (isMap(map)) {
     const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
@@ -85,14 +103,25 @@ function locateKey(parsed: ParsedFile, path: readonly PropertyKey[], key: string
   return locate(parsed, [...path, key]);
 }
 
-function validate<S extends z.ZodType>(schema: S, parsed: ParsedFile, value: unknown, problems: ConfigProblem[]): z.output<S> | undefined {
+function validate<S extends z.ZodType>(
+  schema: S,
+  parsed: ParsedFile,
+  value: unknown,
+  problems: ConfigProblem[],
+): z.output<S> | undefined {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     // An unknown key is reported at the key itself, which is where the typo is.
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-    const message = issue.code === 'unrecognized_keys' ? `unknown field (allowed: ${allowedKeys(schema, issue.path)})` : issue.message;
-    const where = issue.code === 'unrecognized_keys' ? locateKey(parsed, issue.path, issue.keys[0] ?? '') : locate(parsed, path);
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown field (allowed: ${allowedKeys(schema, issue.path)})`
+        : issue.message;
+    const where =
+      issue.code === 'unrecognized_keys'
+        ? locateKey(parsed, issue.path, issue.keys[0] ?? '')
+        : locate(parsed, path);
     problems.push({ file: parsed.file, ...where, path: formatPath(path), message });
   }
   return undefined;
@@ -106,14 +135,16 @@ function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string {
     if (!def) return '…';
     let inner: unknown = node;
     // Unwrap defaults/optionals to reach the object or array.
-    while ((inner as { def?: { innerType?: unknown } }).def?.innerType) inner = (inner as { def: { innerType: unknown } }).def.innerType;
+    while ((inner as { def?: { innerType?: unknown } }).def?.innerType)
+      inner = (inner as { def: { innerType: unknown } }).def.innerType;
     const innerDef = (inner as { def: Record<string, unknown> }).def;
     if (typeof part === 'number') node = innerDef.element;
     else node = (innerDef.shape as Record<string, unknown> | undefined)?.[part as string];
     if (!node) return '…';
   }
   let inner: unknown = node;
-  while ((inner as { def?: { innerType?: unknown } }).def?.innerType) inner = (inner as { def: { innerType: unknown } }).def.innerType;
+  while ((inner as { def?: { innerType?: unknown } }).def?.innerType)
+    inner = (inner as { def: { innerType: unknown } }).def.innerType;
   const shape = (inner as { def?: { shape?: Record<string, unknown> } }).def?.shape;
   return shape ? Object.keys(shape).join(', ') : '…';
 }
@@ -133,11 +164,21 @@ function checkSources(parsed: ParsedFile, sources: Source[], problems: ConfigPro
   sources.forEach((source, index) => {
     const idAt = seenIds.get(source.id);
     if (idAt !== undefined) {
-      problems.push({ file: parsed.file, ...locate(parsed, ['sources', index, 'id']), path: `sources[${index}].id`, message: `"${source.id}" is already used by sources[${idAt}]` });
+      problems.push({
+        file: parsed.file,
+        ...locate(parsed, ['sources', index, 'id']),
+        path: `sources[${index}].id`,
+        message: `"${source.id}" is already used by sources[${idAt}]`,
+      });
     } else seenIds.set(source.id, index);
     const urlAt = seenUrls.get(source.url);
     if (urlAt !== undefined) {
-      problems.push({ file: parsed.file, ...locate(parsed, ['sources', index, 'url']), path: `sources[${index}].url`, message: `the same feed as sources[${urlAt}]` });
+      problems.push({
+        file: parsed.file,
+        ...locate(parsed, ['sources', index, 'url']),
+        path: `sources[${index}].url`,
+        message: `the same feed as sources[${urlAt}]`,
+      });
     } else seenUrls.set(source.url, index);
   });
 }
@@ -157,11 +198,17 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env): C
   else {
     const result = appSchema.safeParse(withEnv);
     if (result.success) app = result.data;
-    else for (const issue of result.error.issues) problems.push({ file: 'environment', path: formatPath(issue.path), message: issue.message });
+    else
+      for (const issue of result.error.issues)
+        problems.push({ file: 'environment', path: formatPath(issue.path), message: issue.message });
   }
-  const sources = sourcesFile ? validate(sourcesFileSchema, sourcesFile, sourcesFile.doc.toJS(), problems) : undefined;
+  const sources = sourcesFile
+    ? validate(sourcesFileSchema, sourcesFile, sourcesFile.doc.toJS(), problems)
+    : undefined;
   if (sourcesFile && sources) checkSources(sourcesFile, sources.sources, problems);
-  const topics = topicsFile ? validate(topicsFileSchema, topicsFile, topicsFile.doc.toJS(), problems) : undefined;
+  const topics = topicsFile
+    ? validate(topicsFileSchema, topicsFile, topicsFile.doc.toJS(), problems)
+    : undefined;
   if (problems.length > 0 || !app || !sources || !topics) throw configError(problems);
 
   const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -170,14 +217,22 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env): C
     app,
     sources: sources.sources,
     topics,
-    version: hash([appFile?.text ?? '', sourcesFile?.text ?? '', topicsFile?.text ?? '', JSON.stringify(app)].join('\u0000')),
+    version: hash(
+      [appFile?.text ?? '', sourcesFile?.text ?? '', topicsFile?.text ?? '', JSON.stringify(app)].join(
+        '\u0000',
+      ),
+    ),
     topicsVersion: hash(topicsFile?.text ?? ''),
   });
 }
 
 export function configError(problems: ConfigProblem[]): TipwireError {
   const lines = problems.map(formatProblem);
-  return new TipwireError('CONFIG_INVALID', `config: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`, {
-    details: { problems },
-  });
+  return new TipwireError(
+    'CONFIG_INVALID',
+    `config: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`,
+    {
+      details: { problems },
+    },
+  );
 }

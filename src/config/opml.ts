@@ -18,12 +18,20 @@ export interface OpmlOutline {
 }
 
 export function parseOpml(text: string, file: string): OpmlOutline[] {
-  if (/<!ENTITY/i.test(text)) throw new TipwireError('CONFIG_INVALID', `${file}: OPML with entity declarations is refused`);
+  if (/<!ENTITY/i.test(text))
+    throw new TipwireError('CONFIG_INVALID', `${file}: OPML with entity declarations is refused`);
   let doc: unknown;
   try {
-    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', processEntities: true, isArray: (name) => name === 'outline' }).parse(text, true);
+    doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      processEntities: true,
+      isArray: (name) => name === 'outline',
+    }).parse(text, true);
   } catch (cause) {
-    throw new TipwireError('CONFIG_INVALID', `${file}: not well-formed OPML: ${(cause as Error).message}`, { cause });
+    throw new TipwireError('CONFIG_INVALID', `${file}: not well-formed OPML: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   const out: OpmlOutline[] = [];
   const walk = (node: unknown, category?: string): void => {
@@ -44,7 +52,8 @@ export function parseOpml(text: string, file: string): OpmlOutline[] {
     }
   };
   walk((doc as { opml?: { body?: unknown } }).opml?.body);
-  if (out.length === 0 && !(doc as { opml?: unknown }).opml) throw new TipwireError('CONFIG_INVALID', `${file}: no <opml> root element`);
+  if (out.length === 0 && !(doc as { opml?: unknown }).opml)
+    throw new TipwireError('CONFIG_INVALID', `${file}: no <opml> root element`);
   return out;
 }
 
@@ -68,7 +77,11 @@ export interface ImportResult {
  * Adds the outlines whose feed URL is not configured yet. Outlines without a language attribute get `languages`
  * (the operator says what they are); every new entry is validated before the file is rewritten, atomically.
  */
-export function importOpml(configDir: string, outlines: OpmlOutline[], defaults: { languages: string[]; country?: string }): ImportResult {
+export function importOpml(
+  configDir: string,
+  outlines: OpmlOutline[],
+  defaults: { languages: string[]; country?: string },
+): ImportResult {
   const path = join(configDir, CONFIG_FILES.sources);
   const doc = parseDocument(readFileSync(path, 'utf8'));
   const list = doc.get('sources', true);
@@ -97,7 +110,10 @@ export function importOpml(configDir: string, outlines: OpmlOutline[], defaults:
     const checked = sourceSchema.safeParse(candidate);
     if (!checked.success) {
       const issue = checked.error.issues[0];
-      result.skipped.push({ url: outline.xmlUrl, reason: `${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}` });
+      result.skipped.push({
+        url: outline.xmlUrl,
+        reason: `${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
+      });
       continue;
     }
     list.add(doc.createNode(candidate));

@@ -59,7 +59,11 @@ export const fetchSchema = z
     /** The whole response, headers to last byte; a slow trickle is cut here. */
     totalTimeoutMs: z.number().int().positive().default(30_000),
     /** Counted after decompression, so a gzip bomb is cut at this size. */
-    maxBytes: z.number().int().positive().default(10 * 1024 * 1024),
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
     maxRedirects: z.number().int().min(0).max(20).default(5),
     /**
      * Feeds on private or loopback addresses are refused (a redirect to 169.254.169.254 must not reach cloud
@@ -111,7 +115,23 @@ export const dedupeSchema = z
     /** Query parameters dropped from URLs (besides utm_*), matched case-insensitively. */
     trackingParams: z
       .array(z.string())
-      .default(['fbclid', 'gclid', 'yclid', 'dclid', 'msclkid', 'mc_cid', 'mc_eid', 'ref', 'ref_src', '_ga', 'igshid', 'spm', 'from', 'rss', 'utm']),
+      .default([
+        'fbclid',
+        'gclid',
+        'yclid',
+        'dclid',
+        'msclkid',
+        'mc_cid',
+        'mc_eid',
+        'ref',
+        'ref_src',
+        '_ga',
+        'igshid',
+        'spm',
+        'from',
+        'rss',
+        'utm',
+      ]),
     /** Source ids whose copy wins as a story's representative, before richness and age. */
     preferredSources: z.array(z.string()).default([]),
   })
@@ -122,7 +142,9 @@ export const publishSchema = z
     title: z.string().default('tipwire: trafficking and migration news from Central Asia'),
     description: z
       .string()
-      .default('Stories about human trafficking and migration from Central Asian and international sources, de-duplicated.'),
+      .default(
+        'Stories about human trafficking and migration from Central Asian and international sources, de-duplicated.',
+      ),
     /** At most this many stories per feed. */
     maxItems: z.number().int().positive().default(100),
     /** Only stories updated within this many days. */
@@ -152,7 +174,8 @@ export const digestSchema = z
     schedule: cron
       .default('0 7 * * 1')
       .refine(
-        (value) => /^(\S+\s+)?\d{1,2}\s+\d{1,2}\s+\*\s+\*\s+(\*|[0-7]|mon|tue|wed|thu|fri|sat|sun)\w*$/i.test(value),
+        (value) =>
+          /^(\S+\s+)?\d{1,2}\s+\d{1,2}\s+\*\s+\*\s+(\*|[0-7]|mon|tue|wed|thu|fri|sat|sun)\w*$/i.test(value),
         'digest.schedule must be "MINUTE HOUR * * WEEKDAY", e.g. "0 7 * * 1" for Monday 07:00',
       ),
     timeZone: ianaZone.default('UTC'),

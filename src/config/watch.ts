@@ -31,7 +31,10 @@ export function watchConfig(
       next = loadConfig(initial.dir, options.env);
       options.accept?.(next);
     } catch (err) {
-      log.error({ err }, `config edit rejected; the previous config stays in force:\n${(err as Error).message}`);
+      log.error(
+        { err },
+        `config edit rejected; the previous config stays in force:\n${(err as Error).message}`,
+      );
       return;
     }
     if (next.version === current.version) return;

@@ -26,7 +26,11 @@ export class TipwireError extends Error {
   /** Extra facts for logs and status pages (HTTP status, Retry-After, linked feed URL…). */
   readonly details: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TipwireError';
     this.code = code;

@@ -189,3 +189,16 @@ function collapse(text: string): string {
     .replace(/[\s\u00a0]+/g, ' ')
     .trim();
 }
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Plain text made safe inside HTML text and quoted attributes: the one escaper every HTML writer uses. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}

@@ -8,12 +8,17 @@ export function createLogger(
   options: { level?: string; pretty?: boolean; destination?: NodeJS.WritableStream } = {},
 ): Logger {
   const level = options.level ?? process.env.TIPWIRE_LOG_LEVEL ?? 'info';
-  const pretty = options.pretty ?? (process.env.TIPWIRE_LOG_PRETTY === '1' || (process.stdout.isTTY && !options.destination));
+  const pretty =
+    options.pretty ??
+    (process.env.TIPWIRE_LOG_PRETTY === '1' || (process.stdout.isTTY && !options.destination));
   if (options.destination) return pino({ level }, options.destination);
   if (pretty) {
     return pino({
       level,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' },
+      },
     });
   }
   return pino({ level });

@@ -70,7 +70,11 @@ export function writeDemoConfig(root: string, origin: string, shippedConfigDir: 
       stringify({
         fetch: { allowPrivateHosts: [host] },
         store: { databaseUrl: `sqlite:${join(root, 'data', 'demo.db')}` },
-        paths: { data: join(root, 'data'), feeds: join(root, 'out', 'feeds'), outbox: join(root, 'out', 'outbox') },
+        paths: {
+          data: join(root, 'data'),
+          feeds: join(root, 'out', 'feeds'),
+          outbox: join(root, 'out', 'outbox'),
+        },
       }),
   );
   rmSync(join(root, 'data', 'demo.db'), { force: true });

@@ -3,6 +3,7 @@
 // become markup); `{{#name}}…{{/name}}` repeats for each element of a list (or once for a truthy value), and
 // `{{^name}}…{{/name}}` renders when the value is empty or false. Names resolve in the innermost context first,
 // then outwards. compileFill parses once; the returned function only walks the parsed tree.
+import { escapeHtml } from '../core/html.ts';
 import { TipwireError } from '../core/errors.ts';
 
 type Node =
@@ -13,17 +14,7 @@ type Node =
 export type FillData = Record<string, unknown>;
 export type Fill = (data: FillData) => string;
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
 
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
-}
 
 function parse(template: string, name: string): Node[] {
   const root: Node[] = [];

@@ -2,6 +2,7 @@
 // /status (a plain page): every source with its state and last error, the last poll, the next scheduled runs.
 import type { ServerResponse } from 'node:http';
 import type { SourceState } from '../core/types.ts';
+import { escapeHtml } from '../core/html.ts';
 import type { PollReport } from '../jobs/poll.ts';
 import type { HttpContext, RouteHandler } from './routes.ts';
 
@@ -11,11 +12,12 @@ export interface RuntimeStatus {
   nextRuns: Record<string, string | undefined>;
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
-
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -23,7 +25,15 @@ async function statusJson(ctx: HttpContext, runtime: RuntimeStatus): Promise<Rec
   const config = ctx.config();
   const states = new Map((await ctx.store.listSourceStates()).map((state) => [state.sourceId, state]));
   const health = (state: SourceState | undefined, enabled: boolean): string =>
-    !enabled ? 'off' : state?.disabledAt ? 'disabled' : state?.lastError ? 'failing' : state?.lastSuccessAt ? 'ok' : 'new';
+    !enabled
+      ? 'off'
+      : state?.disabledAt
+        ? 'disabled'
+        : state?.lastError
+          ? 'failing'
+          : state?.lastSuccessAt
+            ? 'ok'
+            : 'new';
   return {
     startedAt: runtime.startedAt,
     configVersion: config.version,
@@ -31,7 +41,13 @@ async function statusJson(ctx: HttpContext, runtime: RuntimeStatus): Promise<Rec
     matchedItems: await ctx.store.countItems({ matched: true }),
     nextRuns: runtime.nextRuns,
     lastPoll: runtime.lastPoll
-      ? { startedAt: runtime.lastPoll.startedAt, finishedAt: runtime.lastPoll.finishedAt, classified: runtime.lastPoll.classified, matched: runtime.lastPoll.matched, storiesCreated: runtime.lastPoll.storiesCreated }
+      ? {
+          startedAt: runtime.lastPoll.startedAt,
+          finishedAt: runtime.lastPoll.finishedAt,
+          classified: runtime.lastPoll.classified,
+          matched: runtime.lastPoll.matched,
+          storiesCreated: runtime.lastPoll.storiesCreated,
+        }
       : null,
     sources: config.sources.map((source) => {
       const state = states.get(source.id);
@@ -54,7 +70,15 @@ async function statusJson(ctx: HttpContext, runtime: RuntimeStatus): Promise<Rec
 }
 
 function statusPage(status: Record<string, unknown>): string {
-  const sources = status.sources as { id: string; name: string; health: string; lastPolledAt: string | null; consecutiveFailures: number; lastError: { code: string; message: string } | null; movedTo: string | null }[];
+  const sources = status.sources as {
+    id: string;
+    name: string;
+    health: string;
+    lastPolledAt: string | null;
+    consecutiveFailures: number;
+    lastError: { code: string; message: string } | null;
+    movedTo: string | null;
+  }[];
   const rows = sources
     .map(
       (s) =>
@@ -87,7 +111,12 @@ export function statusRoutes(runtime: () => RuntimeStatus): RouteHandler {
       return true;
     }
     if (url.pathname === '/status.json') {
-      send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(await statusJson(ctx, runtime()), null, 2)}\n`);
+      send(
+        res,
+        200,
+        'application/json; charset=utf-8',
+        `${JSON.stringify(await statusJson(ctx, runtime()), null, 2)}\n`,
+      );
       return true;
     }
     if (url.pathname === '/status') {

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Subscriber } from '../core/types.ts';
 import type { Config } from '../config/types.ts';
-import { escapeHtml as esc } from '../digest/fill.ts';
+import { escapeHtml as esc } from '../core/html.ts';
 import { asLocale, countryName, languageName, type Locale } from '../digest/i18n.ts';
 import { createMailer } from '../digest/mailer.ts';
 import type { Mailer } from '../digest/port.ts';

@@ -24,17 +24,33 @@ export interface SourceCheck {
 }
 
 export async function checkSources(sources: Source[], config: Config): Promise<SourceCheck[]> {
-  const limiter = createHostLimiter({ concurrency: config.app.poll.concurrency, perHost: config.app.poll.perHostConcurrency });
+  const limiter = createHostLimiter({
+    concurrency: config.app.poll.concurrency,
+    perHost: config.app.poll.perHostConcurrency,
+  });
   return Promise.all(
     sources.map(async (source): Promise<SourceCheck> => {
       const started = Date.now();
       try {
-        const fetched = await limiter.run(source.url, () => fetchFeed({ url: source.url }, config.app.fetch));
+        const fetched = await fetchFeed({ url: source.url }, { ...config.app.fetch, limiter });
         if (fetched.kind !== 'ok') {
-          return { sourceId: source.id, url: source.url, ok: true, httpStatus: fetched.httpStatus, ms: Date.now() - started };
+          return {
+            sourceId: source.id,
+            url: source.url,
+            ok: true,
+            httpStatus: fetched.httpStatus,
+            ms: Date.now() - started,
+          };
         }
-        const feed = await parseFeed(fetched.text, { url: fetched.finalUrl, fetchedAt: new Date().toISOString(), contentType: fetched.contentType });
-        const dated = feed.entries.filter((entry) => !entry.dateGuessed).map((entry) => entry.publishedAt).sort();
+        const feed = await parseFeed(fetched.text, {
+          url: fetched.finalUrl,
+          fetchedAt: new Date().toISOString(),
+          contentType: fetched.contentType,
+        });
+        const dated = feed.entries
+          .filter((entry) => !entry.dateGuessed)
+          .map((entry) => entry.publishedAt)
+          .sort();
         return {
           sourceId: source.id,
           url: source.url,
@@ -49,9 +65,19 @@ export async function checkSources(sources: Source[], config: Config): Promise<S
           ms: Date.now() - started,
         };
       } catch (err) {
-        const suggestions = isTipwireError(err, 'PARSE_NOT_A_FEED') ? (err.details.feedUrls as string[] | undefined) : undefined;
+        const suggestions = isTipwireError(err, 'PARSE_NOT_A_FEED')
+          ? (err.details.feedUrls as string[] | undefined)
+          : undefined;
         const httpStatus = isTipwireError(err) ? (err.details.httpStatus as number | undefined) : undefined;
-        return { sourceId: source.id, url: source.url, ok: false, httpStatus, error: describeError(err), suggestions, ms: Date.now() - started };
+        return {
+          sourceId: source.id,
+          url: source.url,
+          ok: false,
+          httpStatus,
+          error: describeError(err),
+          suggestions,
+          ms: Date.now() - started,
+        };
       }
     }),
   );

@@ -16,7 +16,8 @@ import { classifyItem, detectLanguage, type CompiledRules } from '../classify/in
 import { canonicalUrl, identityKey, type StoryClusterer } from '../dedupe/index.ts';
 import { clusterItems } from './cluster.ts';
 
-export type SourceOutcome = 'changed' | 'unchanged' | 'not-modified' | 'failed' | 'skipped' | 'disabled' | 'leased';
+export type SourceOutcome =
+  'changed' | 'unchanged' | 'not-modified' | 'failed' | 'skipped' | 'disabled' | 'leased';
 
 export interface SourcePollResult {
   sourceId: string;
@@ -70,15 +71,26 @@ export interface PollOptions {
 const WORKER_ID = `${hostname()}:${process.pid}`;
 
 /** Builds normalised Items from a parsed feed: identity (dedupe's chain), language, country, stable id. */
-export function feedToItems(feed: ParsedFeed, source: Source, fetchedAt: string, trackingParams: string[]): Item[] {
+export function feedToItems(
+  feed: ParsedFeed,
+  source: Source,
+  fetchedAt: string,
+  trackingParams: string[],
+): Item[] {
   const items: Item[] = [];
   for (const entry of feed.entries) {
     const url = entry.link ? canonicalUrl(entry.link, { trackingParams }) : undefined;
-    const key = identityKey({ url, guid: entry.guid, title: entry.title, publishedAt: entry.publishedAt }, source.id);
+    const key = identityKey(
+      { url, guid: entry.guid, title: entry.title, publishedAt: entry.publishedAt },
+      source.id,
+    );
     // A feed in one language says so by its source; a bilingual feed is told apart item by item.
     const declared = entry.language ?? (source.languages.length === 1 ? source.languages[0] : undefined);
     const language =
-      declared ?? detectLanguage(`${entry.title}\n${entry.summary}`, source.languages) ?? feed.language ?? source.languages[0];
+      declared ??
+      detectLanguage(`${entry.title}\n${entry.summary}`, source.languages) ??
+      feed.language ??
+      source.languages[0];
     items.push({
       id: stableId(key),
       sourceId: source.id,
@@ -107,7 +119,12 @@ function isDue(source: Source, state: SourceState | undefined, now: Date): boole
   return Date.parse(state.nextPollAt) <= now.getTime();
 }
 
-async function pollOne(deps: PollDeps, source: Source, now: Date, explicit: boolean): Promise<SourcePollResult> {
+async function pollOne(
+  deps: PollDeps,
+  source: Source,
+  now: Date,
+  explicit: boolean,
+): Promise<SourcePollResult> {
   const { store, config, log } = deps;
   const started = Date.now();
   const sourceLog = log.child({ job: 'poll', source: source.id });
@@ -118,7 +135,12 @@ async function pollOne(deps: PollDeps, source: Source, now: Date, explicit: bool
     return { ...base, outcome: 'disabled', error: state.lastError, elapsedMs: 0 };
   }
   const leaseMs = (config.app.fetch.totalTimeoutMs + 60_000) * 2;
-  const leased = await store.tryLeaseSource(source.id, WORKER_ID, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString());
+  const leased = await store.tryLeaseSource(
+    source.id,
+    WORKER_ID,
+    new Date(now.getTime() + leaseMs).toISOString(),
+    now.toISOString(),
+  );
   if (!leased) return { ...base, outcome: 'leased', elapsedMs: 0 };
 
   const poll = config.app.poll;
@@ -133,8 +155,9 @@ async function pollOne(deps: PollDeps, source: Source, now: Date, explicit: bool
   let fetched: FetchResult | undefined;
   try {
     const url = state.movedTo ?? source.url;
-    fetched = await deps.limiter.run(url, () =>
-      fetchFeed({ url, etag: state.etag, lastModified: state.lastModified }, { ...config.app.fetch, signal: undefined }),
+    fetched = await fetchFeed(
+      { url, etag: state.etag, lastModified: state.lastModified },
+      { ...config.app.fetch, limiter: deps.limiter },
     );
     const common = {
       lastPolledAt: now.toISOString(),
@@ -152,20 +175,41 @@ async function pollOne(deps: PollDeps, source: Source, now: Date, explicit: bool
       expiresAt: fetched.expiresAt ? new Date(fetched.expiresAt) : undefined,
     };
     if (fetched.permanentRedirectTo && fetched.permanentRedirectTo !== state.movedTo) {
-      sourceLog.warn({ from: source.url, to: fetched.permanentRedirectTo }, 'feed moved permanently: update its url in sources.yaml');
+      sourceLog.warn(
+        { from: source.url, to: fetched.permanentRedirectTo },
+        'feed moved permanently: update its url in sources.yaml',
+      );
     }
     if (fetched.kind === 'not-modified') {
       const next = nextPollAt({ ...policy, ...cache, outcome: 'unchanged', consecutiveFailures: 0 });
       await store.saveSourceState({ ...state, ...common, nextPollAt: next.at.toISOString() });
-      return { ...base, outcome: 'not-modified', httpStatus: 304, movedTo: common.movedTo, nextPollAt: next.at.toISOString(), elapsedMs: Date.now() - started };
+      return {
+        ...base,
+        outcome: 'not-modified',
+        httpStatus: 304,
+        movedTo: common.movedTo,
+        nextPollAt: next.at.toISOString(),
+        elapsedMs: Date.now() - started,
+      };
     }
-    const feed = await parseFeed(fetched.text, { url: fetched.finalUrl, fetchedAt: now.toISOString(), contentType: fetched.contentType });
+    const feed = await parseFeed(fetched.text, {
+      url: fetched.finalUrl,
+      fetchedAt: now.toISOString(),
+      contentType: fetched.contentType,
+    });
     const items = feedToItems(feed, source, now.toISOString(), config.app.dedupe.trackingParams);
     const results = await store.upsertItems(items);
     const inserted = results.filter((r) => r.outcome === 'inserted').length;
     const updated = results.filter((r) => r.outcome === 'updated').length;
     const changed = inserted + updated > 0;
-    const next = nextPollAt({ ...policy, ...cache, ttlMinutes: feed.ttlMinutes, outcome: changed ? 'changed' : 'unchanged', consecutiveFailures: 0, lastChangedAt: changed ? now : policy.lastChangedAt });
+    const next = nextPollAt({
+      ...policy,
+      ...cache,
+      ttlMinutes: feed.ttlMinutes,
+      outcome: changed ? 'changed' : 'unchanged',
+      consecutiveFailures: 0,
+      lastChangedAt: changed ? now : policy.lastChangedAt,
+    });
     await store.saveSourceState({
       ...state,
       ...common,
@@ -193,9 +237,18 @@ async function pollOne(deps: PollDeps, source: Source, now: Date, explicit: bool
   } catch (err) {
     const error = describeError(err);
     const failures = state.consecutiveFailures + 1;
-    const retryAfterSeconds = isTipwireError(err) ? (err.details.retryAfterSeconds as number | undefined) : undefined;
-    const httpStatus = isTipwireError(err) ? (err.details.httpStatus as number | undefined) : fetched?.httpStatus;
-    const next = nextPollAt({ ...policy, outcome: 'failed', consecutiveFailures: failures, retryAfterSeconds });
+    const retryAfterSeconds = isTipwireError(err)
+      ? (err.details.retryAfterSeconds as number | undefined)
+      : undefined;
+    const httpStatus = isTipwireError(err)
+      ? (err.details.httpStatus as number | undefined)
+      : fetched?.httpStatus;
+    const next = nextPollAt({
+      ...policy,
+      outcome: 'failed',
+      consecutiveFailures: failures,
+      retryAfterSeconds,
+    });
     const disable = failures >= config.app.poll.maxConsecutiveFailures;
     await store.saveSourceState({
       ...state,
@@ -207,25 +260,42 @@ async function pollOne(deps: PollDeps, source: Source, now: Date, explicit: bool
       disabledAt: disable ? (state.disabledAt ?? now.toISOString()) : state.disabledAt,
     });
     if (disable && !state.disabledAt) {
-      sourceLog.error({ err, failures }, `source disabled after ${failures} failures in a row; \`tipwire sources enable ${source.id}\` re-enables it`);
+      sourceLog.error(
+        { err, failures },
+        `source disabled after ${failures} failures in a row; \`tipwire sources enable ${source.id}\` re-enables it`,
+      );
     } else {
       sourceLog.warn({ err, failures, nextPollAt: next.at.toISOString() }, 'poll failed');
     }
-    return { ...base, outcome: 'failed', httpStatus, error, nextPollAt: next.at.toISOString(), elapsedMs: Date.now() - started };
+    return {
+      ...base,
+      outcome: 'failed',
+      httpStatus,
+      error,
+      nextPollAt: next.at.toISOString(),
+      elapsedMs: Date.now() - started,
+    };
   } finally {
     await store.releaseSource(source.id, WORKER_ID);
   }
 }
 
 /** Classifies every item not yet judged under these rules, within the retention window. */
-export async function classifyPending(deps: Pick<PollDeps, 'store' | 'config' | 'rules'>, now: Date): Promise<{ classified: number; matched: number }> {
+export async function classifyPending(
+  deps: Pick<PollDeps, 'store' | 'config' | 'rules'>,
+  now: Date,
+): Promise<{ classified: number; matched: number }> {
   const { store, config, rules } = deps;
   const languagesOf = new Map(config.sources.map((source) => [source.id, source.languages]));
   const since = new Date(now.getTime() - config.app.poll.unmatchedRetentionDays * 86_400_000).toISOString();
   let classified = 0;
   let matched = 0;
   for (;;) {
-    const batch = await store.listItems({ notClassifiedWith: rules.version, fetchedSince: since, limit: 500 });
+    const batch = await store.listItems({
+      notClassifiedWith: rules.version,
+      fetchedSince: since,
+      limit: 500,
+    });
     if (batch.length === 0) break;
     for (const item of batch) {
       const result = classifyItem(rules, {
@@ -252,24 +322,46 @@ export async function runPoll(deps: PollDeps, options: PollOptions = {}): Promis
   const named = options.sourceIds ? new Set(options.sourceIds) : undefined;
   if (named) {
     const unknown = [...named].filter((id) => !config.sources.some((source) => source.id === id));
-    if (unknown.length > 0) throw new TipwireError('USAGE', `no source with id ${unknown.map((id) => `"${id}"`).join(', ')} in sources.yaml`);
+    if (unknown.length > 0)
+      throw new TipwireError(
+        'USAGE',
+        `no source with id ${unknown.map((id) => `"${id}"`).join(', ')} in sources.yaml`,
+      );
   }
   const states = new Map((await store.listSourceStates()).map((state) => [state.sourceId, state]));
   const chosen = config.sources.filter((source) =>
-    named ? named.has(source.id) : source.enabled && (options.force || isDue(source, states.get(source.id), startedAt)),
+    named
+      ? named.has(source.id)
+      : source.enabled && (options.force || isDue(source, states.get(source.id), startedAt)),
   );
   const skipped = named ? [] : config.sources.filter((source) => !chosen.includes(source));
 
   const results = await Promise.all(
     chosen.map(async (source) => {
-      if (options.signal?.aborted) return { sourceId: source.id, outcome: 'skipped' as const, entries: 0, inserted: 0, updated: 0, elapsedMs: 0 };
+      if (options.signal?.aborted)
+        return {
+          sourceId: source.id,
+          outcome: 'skipped' as const,
+          entries: 0,
+          inserted: 0,
+          updated: 0,
+          elapsedMs: 0,
+        };
       let result: SourcePollResult;
       try {
         result = await pollOne(deps, source, clock(), named !== undefined);
       } catch (err) {
         // Only the store can fail here (pollOne catches everything else): report it and let the others go on.
         log.error({ err, source: source.id }, 'poll bookkeeping failed');
-        result = { sourceId: source.id, outcome: 'failed', entries: 0, inserted: 0, updated: 0, error: describeError(err), elapsedMs: 0 };
+        result = {
+          sourceId: source.id,
+          outcome: 'failed',
+          entries: 0,
+          inserted: 0,
+          updated: 0,
+          error: describeError(err),
+          elapsedMs: 0,
+        };
       }
       options.onSource?.(result);
       return result;
@@ -292,9 +384,15 @@ export async function runPoll(deps: PollDeps, options: PollOptions = {}): Promis
   const now = clock();
   const { classified, matched } = await classifyPending(deps, now);
   const pending = await store.listItems({ matched: true, withoutStory: true });
-  const clustered = pending.length > 0
-    ? await clusterItems(store, pending, { dedupe: config.app.dedupe, sources: config.sources, now, clusterer: deps.clusterer })
-    : { created: 0, joined: 0 };
+  const clustered =
+    pending.length > 0
+      ? await clusterItems(store, pending, {
+          dedupe: config.app.dedupe,
+          sources: config.sources,
+          now,
+          clusterer: deps.clusterer,
+        })
+      : { created: 0, joined: 0 };
   await store.deleteEmptyStories();
   const cutoff = new Date(now.getTime() - config.app.poll.unmatchedRetentionDays * 86_400_000).toISOString();
   const pruned = await store.pruneUnmatched(cutoff);

@@ -31,17 +31,30 @@ export class Scheduler {
       }
     }
     for (const job of jobs) {
-      if (!validate(job.cron)) throw new Error(`scheduler: "${job.cron}" is not a valid cron expression for ${job.name}`);
+      if (!validate(job.cron))
+        throw new Error(`scheduler: "${job.cron}" is not a valid cron expression for ${job.name}`);
       const current = this.tasks.get(job.name);
       if (current && current.job.cron === job.cron && current.job.timeZone === job.timeZone) {
         current.job = job;
         continue;
       }
       if (current) void current.task.destroy();
-      const task = createTask(job.cron, () => this.trigger(job.name), { timezone: job.timeZone, name: job.name, noOverlap: true });
+      const task = createTask(job.cron, () => this.trigger(job.name), {
+        timezone: job.timeZone,
+        name: job.name,
+        noOverlap: true,
+      });
       void task.start();
       this.tasks.set(job.name, { job, task });
-      this.log.info({ job: job.name, cron: job.cron, timeZone: job.timeZone ?? 'local', next: task.getNextRun()?.toISOString() }, 'scheduled');
+      this.log.info(
+        {
+          job: job.name,
+          cron: job.cron,
+          timeZone: job.timeZone ?? 'local',
+          next: task.getNextRun()?.toISOString(),
+        },
+        'scheduled',
+      );
     }
   }
 
@@ -67,7 +80,9 @@ export class Scheduler {
   }
 
   nextRuns(): Record<string, string | undefined> {
-    return Object.fromEntries([...this.tasks].map(([name, { task }]) => [name, task.getNextRun()?.toISOString()]));
+    return Object.fromEntries(
+      [...this.tasks].map(([name, { task }]) => [name, task.getNextRun()?.toISOString()]),
+    );
   }
 
   /** No new runs; running jobs are told to stop and awaited up to graceMs. */
@@ -77,9 +92,12 @@ export class Scheduler {
     this.tasks.clear();
     const running = Promise.allSettled([...this.running.values()]);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+    const timeout = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)),
+    );
     const outcome = await Promise.race([running.then(() => 'done' as const), timeout]);
     clearTimeout(timer);
-    if (outcome === 'timeout') this.log.warn({ jobs: [...this.running.keys()] }, 'jobs still running at shutdown; abandoned');
+    if (outcome === 'timeout')
+      this.log.warn({ jobs: [...this.running.keys()] }, 'jobs still running at shutdown; abandoned');
   }
 }

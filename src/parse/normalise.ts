@@ -4,7 +4,7 @@
 // sanitised HTML; dates UTC (missing → fetchedAt with dateGuessed; more than a day ahead → fetchedAt + warning);
 // languages ISO 639-1 lower case.
 
-import { htmlToPlainText, sanitizeHtml } from '../core/html.ts';
+import { escapeHtml, htmlToPlainText, sanitizeHtml } from '../core/html.ts';
 import { parseFeedDate } from './dates.ts';
 import type { RawEntry, RawFeed, RawLink, RawText } from './raw.ts';
 import type { FeedEntry, ParseContext, ParsedFeed } from './types.ts';
@@ -90,9 +90,6 @@ export function cutAtWord(text: string, max: number): string {
   return `${(space > max * 0.6 ? slice.slice(0, space) : slice).replace(/[\s,.;:–—-]+$/, '')}…`;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 function toHtml(text: RawText | undefined, ...bases: (string | undefined)[]): string | undefined {
   if (text === undefined || text.value.trim() === '') return undefined;

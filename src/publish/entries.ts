@@ -4,8 +4,8 @@
 // the shared allowlist, control characters stripped, every URL validated (a bad one is dropped, never thrown).
 // Pure: data in, data out.
 import type { ClassifiedItem, Evidence, IsoDate, Source, StoryView, TopicInfo } from '../core/types.ts';
-import { htmlToPlainText, sanitizeHtml } from '../core/html.ts';
-import { cleanText, escapeHtml, safeUrl } from './text.ts';
+import { escapeHtml, htmlToPlainText, sanitizeHtml } from '../core/html.ts';
+import { cleanText, safeUrl } from './text.ts';
 
 export interface EntryTopic {
   id: string;

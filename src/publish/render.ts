@@ -12,12 +12,12 @@
 import { randomUUID } from 'node:crypto';
 import { Feed, type Category, type Extension, type Item as FeedItem } from 'feed';
 import type { IsoDate, Source, StoryView, TopicInfo } from '../core/types.ts';
+import { escapeHtml } from '../core/html.ts';
 import { buildEntries, countryName, entryContext, tagUri, type FeedEntry } from './entries.ts';
 import type { FeedFormat, FeedSlice } from './slices.ts';
 import {
   attrWithoutAngles,
   cleanText,
-  escapeHtml,
   escapeXml,
   escapeXmlAttr,
   joinUrl,

@@ -13,10 +13,6 @@ export function cleanText(text: string): string {
   return text.replace(INVALID_XML_CHARS, '').replace(LONE_SURROGATE, '');
 }
 
-/** Plain text as HTML text: what Atom `type="html"` and RSS titles expect. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 /** An attribute value for elements `feed` passes through untouched (xml-js escapes only the double quote). */
 export function escapeXmlAttr(text: string): string {

@@ -134,7 +134,11 @@ export function openPostgres(url: string): SqlDriver {
     ...over(pool),
     async transaction<T>(fn: (tx: SqlDriver) => Promise<T>): Promise<T> {
       const client = await pool.connect();
-      const tx: SqlDriver = { ...over(client), transaction: (inner) => inner(tx), close: async () => undefined };
+      const tx: SqlDriver = {
+        ...over(client),
+        transaction: (inner) => inner(tx),
+        close: async () => undefined,
+      };
       try {
         await client.query('BEGIN');
         const result = await fn(tx);

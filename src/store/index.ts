@@ -9,11 +9,16 @@ export type { Store } from './port.ts';
 export { SqlStore } from './sql-store.ts';
 
 export async function openStore(url: string, options: { baseDir?: string } = {}): Promise<SqlStore> {
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return SqlStore.open(openPostgres(url));
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
+    return SqlStore.open(openPostgres(url));
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
-    const file = path === ':memory:' || isAbsolute(path) ? path : resolve(options.baseDir ?? process.cwd(), path);
+    const file =
+      path === ':memory:' || isAbsolute(path) ? path : resolve(options.baseDir ?? process.cwd(), path);
     return SqlStore.open(openSqlite(file));
   }
-  throw new TipwireError('CONFIG_INVALID', `store: database URL "${url}" is neither sqlite:PATH nor postgres://…`);
+  throw new TipwireError(
+    'CONFIG_INVALID',
+    `store: database URL "${url}" is neither sqlite:PATH nor postgres://…`,
+  );
 }

@@ -22,13 +22,18 @@ function problemsOf(dir: string, env: NodeJS.ProcessEnv = {}): string[] {
   try {
     loadConfig(dir, env);
   } catch (err) {
-    if (isTipwireError(err, 'CONFIG_INVALID')) return err.message.split('\n').slice(1).map((line) => line.trim());
+    if (isTipwireError(err, 'CONFIG_INVALID'))
+      return err.message
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim());
     throw err;
   }
   return [];
 }
 
-const source = (fields: string): string => `sources:\n  - id: ok-one\n    name: OK\n    url: https://example.org/feed\n    languages: [en]\n${fields}`;
+const source = (fields: string): string =>
+  `sources:\n  - id: ok-one\n    name: OK\n    url: https://example.org/feed\n    languages: [en]\n${fields}`;
 
 describe('loadConfig', () => {
   it('accepts the shipped configuration, frozen, with normalised codes', () => {
@@ -43,7 +48,9 @@ describe('loadConfig', () => {
     {
       name: 'a bad URL is named with file, line, column and path',
       file: 'sources.yaml',
-      text: source('  - id: second\n    name: Second\n    url: ftp://example.org/feed\n    languages: [ru]\n'),
+      text: source(
+        '  - id: second\n    name: Second\n    url: ftp://example.org/feed\n    languages: [ru]\n',
+      ),
       expected: /sources\.yaml:8:10 sources\[1\]\.url: not an http\(s\) URL/,
     },
     {
@@ -61,7 +68,9 @@ describe('loadConfig', () => {
     {
       name: 'a duplicate id names the first use',
       file: 'sources.yaml',
-      text: source('  - id: ok-one\n    name: Again\n    url: https://example.org/other\n    languages: [en]\n'),
+      text: source(
+        '  - id: ok-one\n    name: Again\n    url: https://example.org/other\n    languages: [en]\n',
+      ),
       expected: /sources\.yaml:6:9 sources\[1\]\.id: "ok-one" is already used by sources\[0\]/,
     },
     {
@@ -97,14 +106,19 @@ describe('loadConfig', () => {
   }
 
   it('reports every problem at once', () => {
-    const problems = problemsOf(configWith({ 'sources.yaml': 'sources:\n  - id: A B\n    name: ""\n    url: nope\n    languages: []\n' }));
+    const problems = problemsOf(
+      configWith({
+        'sources.yaml': 'sources:\n  - id: A B\n    name: ""\n    url: nope\n    languages: []\n',
+      }),
+    );
     expect(problems.length).toBeGreaterThanOrEqual(4);
   });
 
   it('a missing file is named', () => {
     const dir = configWith({});
     const missing = mkdtempSync(join(tmpdir(), 'tipwire-empty-'));
-    for (const name of readdirSync(dir)) if (name === 'tipwire.yaml') cpSync(join(dir, name), join(missing, name));
+    for (const name of readdirSync(dir))
+      if (name === 'tipwire.yaml') cpSync(join(dir, name), join(missing, name));
     expect(problemsOf(missing).join('\n')).toMatch(/sources\.yaml cannot be read/);
   });
 
@@ -120,14 +134,21 @@ describe('loadConfig', () => {
     expect(config.app.store.databaseUrl).toBe('postgres://db.example/tipwire');
     expect(config.app.mail.smtpUrl).toBe('smtp://user:pass@127.0.0.1:2525');
     expect(config.app.server.port).toBe(9090);
-    expect(problemsOf(dir, { TIPWIRE_PORT: 'eighty' }).join('\n')).toMatch(/TIPWIRE_PORT: "eighty" is not a number/);
-    expect(problemsOf(dir, { TIPWIRE_SECRET_FILE: '/nonexistent/secret' }).join('\n')).toMatch(/TIPWIRE_SECRET_FILE: cannot read/);
+    expect(problemsOf(dir, { TIPWIRE_PORT: 'eighty' }).join('\n')).toMatch(
+      /TIPWIRE_PORT: "eighty" is not a number/,
+    );
+    expect(problemsOf(dir, { TIPWIRE_SECRET_FILE: '/nonexistent/secret' }).join('\n')).toMatch(
+      /TIPWIRE_SECRET_FILE: cannot read/,
+    );
   });
 
   it('the version changes when any file changes, topicsVersion only with topics.yaml', () => {
     const dir = configWith({});
     const before = loadConfig(dir, {});
-    writeFileSync(join(dir, 'tipwire.yaml'), `${readFileSync(join(dir, 'tipwire.yaml'), 'utf8')}\n# edited\n`);
+    writeFileSync(
+      join(dir, 'tipwire.yaml'),
+      `${readFileSync(join(dir, 'tipwire.yaml'), 'utf8')}\n# edited\n`,
+    );
     const after = loadConfig(dir, {});
     expect(after.version).not.toBe(before.version);
     expect(after.topicsVersion).toBe(before.topicsVersion);

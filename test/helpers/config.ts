@@ -19,7 +19,11 @@ export interface TestSource {
 }
 
 /** Writes a config folder and returns its path; app settings are merged over test-friendly defaults. */
-export function writeTestConfig(sources: TestSource[], app: Record<string, unknown> = {}, allowHosts: string[] = []): string {
+export function writeTestConfig(
+  sources: TestSource[],
+  app: Record<string, unknown> = {},
+  allowHosts: string[] = [],
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'tipwire-cfg-'));
   copyFileSync(join(SHIPPED_CONFIG, 'topics.yaml'), join(dir, 'topics.yaml'));
   writeFileSync(
@@ -33,7 +37,12 @@ export function writeTestConfig(sources: TestSource[], app: Record<string, unkno
     }),
   );
   const defaults = {
-    fetch: { connectTimeoutMs: 1000, totalTimeoutMs: 1500, maxBytes: 2 * 1024 * 1024, allowPrivateHosts: allowHosts },
+    fetch: {
+      connectTimeoutMs: 1000,
+      totalTimeoutMs: 1500,
+      maxBytes: 2 * 1024 * 1024,
+      allowPrivateHosts: allowHosts,
+    },
     store: { databaseUrl: `sqlite:${join(dir, 'tipwire.db')}` },
     paths: { data: join(dir, 'data'), feeds: join(dir, 'feeds'), outbox: join(dir, 'outbox') },
     poll: { maxConsecutiveFailures: 3 },
@@ -46,6 +55,10 @@ export function writeTestConfig(sources: TestSource[], app: Record<string, unkno
   return dir;
 }
 
-export function testConfig(sources: TestSource[], app: Record<string, unknown> = {}, allowHosts: string[] = []): Config {
+export function testConfig(
+  sources: TestSource[],
+  app: Record<string, unknown> = {},
+  allowHosts: string[] = [],
+): Config {
   return loadConfig(writeTestConfig(sources, app, allowHosts), {});
 }

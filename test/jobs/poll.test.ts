@@ -8,22 +8,46 @@ import { runPoll, type PollDeps, type SourcePollResult } from '../../src/jobs/po
 import { silentLogger } from '../../src/core/log.ts';
 import { openStore, type SqlStore } from '../../src/store/index.ts';
 import type { Config } from '../../src/config/types.ts';
-import { gzipBomb, hang, hugeBody, redirect, serveFeed, startFeedServer, status, trickle, type FeedServer, type Handler } from '../helpers/feed-server.ts';
+import {
+  gzipBomb,
+  hang,
+  hugeBody,
+  redirect,
+  serveFeed,
+  startFeedServer,
+  status,
+  trickle,
+  type FeedServer,
+  type Handler,
+} from '../helpers/feed-server.ts';
 import { testConfig } from '../helpers/config.ts';
 
-const rss = (items: { id: string; title: string; summary?: string }[], extra = ''): string => `<?xml version="1.0" encoding="utf-8"?>
+const rss = (
+  items: { id: string; title: string; summary?: string }[],
+  extra = '',
+): string => `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Test outlet</title><link>https://news.example.kg/</link>${extra}
 ${items
   .map(
-    (item) => `<item><title>${item.title}</title><link>https://news.example.kg/en/${item.id}</link><guid>${item.id}</guid>
+    (
+      item,
+    ) => `<item><title>${item.title}</title><link>https://news.example.kg/en/${item.id}</link><guid>${item.id}</guid>
 <description>${item.summary ?? 'Details follow.'}</description><pubDate>Fri, 27 Nov 2026 09:00:00 GMT</pubDate></item>`,
   )
   .join('\n')}
 </channel></rss>`;
 
 const onTopic = [
-  { id: '101', title: 'Kyrgyz police free 12 victims of human trafficking in Bishkek', summary: 'Three suspects detained for trafficking in persons and forced labour.' },
-  { id: '102', title: 'Migrant workers from Uzbekistan send record remittances home', summary: 'Labour migrants in Russia sent $2 billion.' },
+  {
+    id: '101',
+    title: 'Kyrgyz police free 12 victims of human trafficking in Bishkek',
+    summary: 'Three suspects detained for trafficking in persons and forced labour.',
+  },
+  {
+    id: '102',
+    title: 'Migrant workers from Uzbekistan send record remittances home',
+    summary: 'Labour migrants in Russia sent $2 billion.',
+  },
   { id: '103', title: 'New football stadium opens in Osh', summary: 'The match drew 10,000 fans.' },
 ];
 
@@ -50,7 +74,10 @@ const swapItems = [
 let swappable: Handler = serveFeed(rss(swapItems.slice(0, 1)));
 
 const routes: Record<string, Handler> = {
-  '/good.xml': serveFeed(rss(onTopic, '<ttl>60</ttl>'), { etag: '"v1"', lastModified: 'Fri, 27 Nov 2026 09:00:00 GMT' }),
+  '/good.xml': serveFeed(rss(onTopic, '<ttl>60</ttl>'), {
+    etag: '"v1"',
+    lastModified: 'Fri, 27 Nov 2026 09:00:00 GMT',
+  }),
   '/cp1251.xml': serveFeed(russian1251, { contentType: 'application/rss+xml; charset=utf-8' }),
   '/moved': redirect(301, '/moved-2'),
   '/moved-2': redirect(308, '/good-copy.xml'),
@@ -65,15 +92,26 @@ const routes: Record<string, Handler> = {
   '/huge': hugeBody(50 * 1024 * 1024),
   '/bomb': gzipBomb(),
   '/page.html': serveFeed(htmlPage, { contentType: 'text/html; charset=utf-8' }),
-  '/truncated.xml': serveFeed('<rss version="2.0"><channel><title>Cut off</title><item><title>Human trafficking case in Osh</title><link>https://news.example.kg/en/301</link></item><item><title>Unclosed', {}),
-  '/garbage.xml': serveFeed(Buffer.from([0x1f, 0x8b, 0x00, 0x01, 0x02, 0xff, 0xfe, 0x00]), { contentType: 'application/rss+xml' }),
+  '/truncated.xml': serveFeed(
+    '<rss version="2.0"><channel><title>Cut off</title><item><title>Human trafficking case in Osh</title><link>https://news.example.kg/en/301</link></item><item><title>Unclosed',
+    {},
+  ),
+  '/garbage.xml': serveFeed(Buffer.from([0x1f, 0x8b, 0x00, 0x01, 0x02, 0xff, 0xfe, 0x00]), {
+    contentType: 'application/rss+xml',
+  }),
   '/laughs.xml': serveFeed(billionLaughs),
   '/swappable.xml': (req, res) => swappable(req, res),
 };
 
 const SOURCES = Object.keys(routes)
   .filter((path) => path !== '/moved-2' && path !== '/loop-b' && path !== '/good-copy.xml')
-  .map((path) => ({ id: path.slice(1).replace(/[^a-z0-9]+/g, '-').replace(/-+$/, ''), path }));
+  .map((path) => ({
+    id: path
+      .slice(1)
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/-+$/, ''),
+    path,
+  }));
 
 let config: Config;
 let store: SqlStore;
@@ -86,10 +124,21 @@ const byId = (results: SourcePollResult[], id: string): SourcePollResult => {
 
 beforeAll(async () => {
   server = await startFeedServer(routes);
-  const sources = SOURCES.map(({ id, path }) => ({ id, url: server.url(path), languages: id === 'cp1251' ? ['ru'] : ['en'], country: 'KG' }));
+  const sources = SOURCES.map(({ id, path }) => ({
+    id,
+    url: server.url(path),
+    languages: id === 'cp1251' ? ['ru'] : ['en'],
+    country: 'KG',
+  }));
   config = testConfig(sources, {}, [`127.0.0.1:${server.port}`]);
   store = await openStore(config.app.store.databaseUrl);
-  deps = { store, config, rules: compileRules(config.topics), limiter: createHostLimiter({ concurrency: 8, perHost: 8 }), log: silentLogger };
+  deps = {
+    store,
+    config,
+    rules: compileRules(config.topics),
+    limiter: createHostLimiter({ concurrency: 8, perHost: 8 }),
+    log: silentLogger,
+  };
 });
 
 afterAll(async () => {
@@ -104,7 +153,12 @@ describe('runPoll against a hostile web', () => {
     const report = await runPoll(deps, { force: true });
     first = report.sources;
     expect(first.map((r) => r.sourceId).sort()).toEqual(SOURCES.map((s) => s.id).sort());
-    expect(byId(first, 'good-xml')).toMatchObject({ outcome: 'changed', httpStatus: 200, entries: 3, inserted: 3 });
+    expect(byId(first, 'good-xml')).toMatchObject({
+      outcome: 'changed',
+      httpStatus: 200,
+      entries: 3,
+      inserted: 3,
+    });
     expect(report.classified).toBeGreaterThanOrEqual(3);
   }, 60_000);
 
@@ -172,7 +226,11 @@ describe('runPoll against a hostile web', () => {
   it('a second poll uses the validators: 304 costs no parse, and nothing is added twice', async () => {
     const before = await store.countItems();
     const report = await runPoll(deps, { sourceIds: ['good-xml', 'moved'] });
-    expect(byId(report.sources, 'good-xml')).toMatchObject({ outcome: 'not-modified', httpStatus: 304, inserted: 0 });
+    expect(byId(report.sources, 'good-xml')).toMatchObject({
+      outcome: 'not-modified',
+      httpStatus: 304,
+      inserted: 0,
+    });
     expect(byId(report.sources, 'moved').outcome).toBe('unchanged');
     const sent = server.requests('/good.xml').at(-1);
     expect(sent?.['if-none-match']).toBe('"v1"');

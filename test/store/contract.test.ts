@@ -25,7 +25,15 @@ function item(overrides: Partial<Item> = {}): Item {
 
 const matched: Classification = {
   language: 'en',
-  topics: [{ topic: 'trafficking', score: 3, evidence: [{ term: 'trafficking in persons', field: 'title', match: 'trafficking in persons', weight: 3 }] }],
+  topics: [
+    {
+      topic: 'trafficking',
+      score: 3,
+      evidence: [
+        { term: 'trafficking in persons', field: 'title', match: 'trafficking in persons', weight: 3 },
+      ],
+    },
+  ],
   countries: ['kg'],
 };
 const unmatched: Classification = { language: 'en', topics: [], countries: [] };
@@ -48,10 +56,14 @@ for (const kind of storeKinds()) {
       const store = await kind.open();
       await store.upsertItems([item()]);
       // Same URL, new id candidate and new headline: an update of the stored item.
-      const byUrl = await store.upsertItems([item({ id: 'other', guid: undefined, title: 'Edited headline' })]);
+      const byUrl = await store.upsertItems([
+        item({ id: 'other', guid: undefined, title: 'Edited headline' }),
+      ]);
       expect(byUrl).toEqual([{ id: 'item-1', outcome: 'updated' }]);
       // Same GUID in the same source, URL changed (the outlet edited the slug).
-      const byGuid = await store.upsertItems([item({ id: 'third', url: 'https://24.kg/english/1-new-slug', title: 'Again' })]);
+      const byGuid = await store.upsertItems([
+        item({ id: 'third', url: 'https://24.kg/english/1-new-slug', title: 'Again' }),
+      ]);
       expect(byGuid).toEqual([{ id: 'item-1', outcome: 'updated' }]);
       const stored = await store.getItem('item-1');
       expect(stored?.title).toBe('Again');
@@ -125,19 +137,32 @@ for (const kind of storeKinds()) {
         firstSeenAt: '2026-11-27T10:00:00.000Z',
         updatedAt: NOW,
       };
-      const s2: Story = { ...s1, id: 's2', representativeItemId: 'c', countries: ['uz'], languages: ['en'], topics: ['labour-migration'], firstSeenAt: NOW };
-      await store.saveStories([s1, s2], [
-        { itemId: 'a', storyId: 's1' },
-        { itemId: 'b', storyId: 's1' },
-        { itemId: 'c', storyId: 's2' },
-      ]);
+      const s2: Story = {
+        ...s1,
+        id: 's2',
+        representativeItemId: 'c',
+        countries: ['uz'],
+        languages: ['en'],
+        topics: ['labour-migration'],
+        firstSeenAt: NOW,
+      };
+      await store.saveStories(
+        [s1, s2],
+        [
+          { itemId: 'a', storyId: 's1' },
+          { itemId: 'b', storyId: 's1' },
+          { itemId: 'c', storyId: 's2' },
+        ],
+      );
       const all = await store.listStories({});
       expect(all.map((s) => s.id)).toEqual(['s2', 's1']);
       const one = await store.getStory('s1');
       expect(one?.representative.id).toBe('a');
       expect(one?.items.map((i) => i.id)).toEqual(['a', 'b']);
       expect((await store.listStories({ languages: ['ru'] })).map((s) => s.id)).toEqual(['s1']);
-      expect((await store.listStories({ topics: ['labour-migration', 'smuggling'] })).map((s) => s.id)).toEqual(['s2']);
+      expect(
+        (await store.listStories({ topics: ['labour-migration', 'smuggling'] })).map((s) => s.id),
+      ).toEqual(['s2']);
       expect((await store.listStories({ countries: ['kg'], topics: ['labour-migration'] })).length).toBe(0);
       expect((await store.listStories({ firstSeenSince: NOW })).map((s) => s.id)).toEqual(['s2']);
       expect((await store.listStories({ firstSeenUntil: NOW })).map((s) => s.id)).toEqual(['s1']);
@@ -154,13 +179,20 @@ for (const kind of storeKinds()) {
 
     it('keeps source state and grants a lease to one worker at a time', async () => {
       const store = await kind.open();
-      await store.saveSourceState({ sourceId: 'src-a', consecutiveFailures: 2, etag: '"x"', lastError: { code: 'FETCH_TIMEOUT', message: 'slow' } });
+      await store.saveSourceState({
+        sourceId: 'src-a',
+        consecutiveFailures: 2,
+        etag: '"x"',
+        lastError: { code: 'FETCH_TIMEOUT', message: 'slow' },
+      });
       expect(await store.getSourceState('src-a')).toMatchObject({ consecutiveFailures: 2, etag: '"x"' });
       const until = '2026-11-28T12:05:00.000Z';
       expect(await store.tryLeaseSource('src-a', 'w1', until, NOW)).toBe(true);
       expect(await store.tryLeaseSource('src-a', 'w2', until, NOW)).toBe(false);
       // An expired lease can be taken over.
-      expect(await store.tryLeaseSource('src-a', 'w2', '2026-11-28T12:20:00.000Z', '2026-11-28T12:06:00.000Z')).toBe(true);
+      expect(
+        await store.tryLeaseSource('src-a', 'w2', '2026-11-28T12:20:00.000Z', '2026-11-28T12:06:00.000Z'),
+      ).toBe(true);
       await store.releaseSource('src-a', 'w2');
       expect(await store.tryLeaseSource('src-a', 'w1', until, NOW)).toBe(true);
       // Leasing never overwrites the state it protects.
@@ -173,8 +205,13 @@ for (const kind of storeKinds()) {
     it('rolls back a whole batch when one item fails', async () => {
       const store = await kind.open();
       await store.upsertItems([item()]);
-      const broken = { ...item({ id: 'z', url: 'https://x.kg/z', guid: 'z' }), title: null as unknown as string };
-      await expect(store.upsertItems([item({ id: 'y', url: 'https://x.kg/y', guid: 'y' }), broken])).rejects.toThrow();
+      const broken = {
+        ...item({ id: 'z', url: 'https://x.kg/z', guid: 'z' }),
+        title: null as unknown as string,
+      };
+      await expect(
+        store.upsertItems([item({ id: 'y', url: 'https://x.kg/y', guid: 'y' }), broken]),
+      ).rejects.toThrow();
       expect(await store.countItems()).toBe(1);
       await store.close();
     });
@@ -182,7 +219,9 @@ for (const kind of storeKinds()) {
     it('serialises concurrent writers without losing or duplicating items', async () => {
       const store = await kind.open();
       const batches = Array.from({ length: 8 }, (_, b) =>
-        Array.from({ length: 25 }, (_, i) => item({ id: `i${i}`, url: `https://x.kg/${i}`, guid: `g${i}`, title: `t${b}` })),
+        Array.from({ length: 25 }, (_, i) =>
+          item({ id: `i${i}`, url: `https://x.kg/${i}`, guid: `g${i}`, title: `t${b}` }),
+        ),
       );
       await Promise.all(batches.map((batch) => store.upsertItems(batch)));
       expect(await store.countItems()).toBe(25);

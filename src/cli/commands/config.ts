@@ -7,7 +7,8 @@ import { EXIT, type Command } from '../command.ts';
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check config/*.yaml (schema, unique sources, topic rules) and report every problem with file:line:col',
+  summary:
+    'check config/*.yaml (schema, unique sources, topic rules) and report every problem with file:line:col',
   usage: '',
   async run(_args, ctx) {
     const config = await ctx.loadConfig();

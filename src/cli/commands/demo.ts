@@ -7,10 +7,35 @@ import { openStore } from '../../store/index.ts';
 import { EXIT, type Command, type CommandContext } from '../command.ts';
 import { renderTable, truncate } from '../table.ts';
 import { pollCommand } from './poll.ts';
+import { digestSendCommand } from './digest.ts';
+import { isoWeekLabel } from '../../digest/index.ts';
+
+/** Two readers of the demo: an English one who wants everything, a Russian one who follows Kyrgyzstan's labour migrants. */
+const DEMO_SUBSCRIBERS = [
+  {
+    email: 'aigul@example.org',
+    name: 'Aigul',
+    locale: 'en',
+    timeZone: 'Asia/Bishkek',
+    topics: [],
+    countries: [],
+    languages: [],
+  },
+  {
+    email: 'timur@example.org',
+    name: 'Тимур',
+    locale: 'ru',
+    timeZone: 'Asia/Tashkent',
+    topics: ['trafficking', 'labour-migration'],
+    countries: ['kg', 'uz'],
+    languages: [],
+  },
+];
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'run the whole pipeline offline against invented demo feeds served on 127.0.0.1 (data/demo.db, out/)',
+  summary:
+    'run the whole pipeline offline against invented demo feeds served on 127.0.0.1 (data/demo.db, out/)',
   usage: '',
   async run(_args, ctx) {
     const root = process.cwd();
@@ -20,7 +45,8 @@ export const demoCommand: Command = {
       const demo: CommandContext = {
         ...ctx,
         configDir: dir,
-        loadConfig: async () => loadConfig(dir, { ...ctx.env, TIPWIRE_DATABASE_URL: '', TIPWIRE_SMTP_URL: '' }),
+        loadConfig: async () =>
+          loadConfig(dir, { ...ctx.env, TIPWIRE_DATABASE_URL: '', TIPWIRE_SMTP_URL: '' }),
         openStore: (config) => openStore(config.app.store.databaseUrl),
       };
       ctx.stdout.write(`demo feeds served at ${feeds.origin}; config written to ${dir}\n\n`);
@@ -44,12 +70,25 @@ export const demoCommand: Command = {
             ]),
           ),
         );
+        for (const subscriber of DEMO_SUBSCRIBERS) {
+          await store.digest.addSubscriber({
+            ...subscriber,
+            frequency: 'weekly',
+            status: 'active',
+            confirmedAt: new Date().toISOString(),
+          });
+        }
       } finally {
         await store.close();
       }
-      ctx.stdout.write(`\nfeeds: ${resolve(config.app.paths.feeds)}\n`);
+      ctx.stdout.write(
+        `\nfeeds: ${resolve(config.app.paths.feeds)}\n\ndigests of this week for ${DEMO_SUBSCRIBERS.map((s) => s.email).join(' and ')}:\n`,
+      );
+      // This week's digest, sent early: it holds what has arrived so far (the demo's stories, first seen just now).
+      const period = isoWeekLabel(Math.floor(Date.now() / 86_400_000));
+      const sent = await digestSendCommand.run({ values: { period }, positionals: [] }, demo);
       // A failed demo source would be a bug in the demo, except the deliberately broken one, which must still be read.
-      return polled === EXIT.ok ? EXIT.ok : EXIT.failed;
+      return polled === EXIT.ok && sent === EXIT.ok ? EXIT.ok : EXIT.failed;
     } finally {
       await feeds.close();
     }

@@ -19,14 +19,19 @@ export function pollSummary(results: SourcePollResult[], now = new Date()): stri
       r.inserted || '',
       r.updated || '',
       relativeTime(r.nextPollAt, now),
-      r.error ? truncate(`${r.error.code}: ${r.error.message}`, 90) : r.movedTo ? `moved to ${r.movedTo}` : '',
+      r.error
+        ? truncate(`${r.error.code}: ${r.error.message}`, 90)
+        : r.movedTo
+          ? `moved to ${r.movedTo}`
+          : '',
     ]),
   );
 }
 
 export const pollCommand: Command = {
   name: 'poll',
-  summary: 'poll due sources once (or --all, or --source ID), classify and cluster, export feeds, print a summary',
+  summary:
+    'poll due sources once (or --all, or --source ID), classify and cluster, export feeds, print a summary',
   usage: '[--source ID]... [--all] [--no-publish]',
   options: {
     source: { type: 'string', multiple: true },
@@ -43,14 +48,27 @@ export const pollCommand: Command = {
       let done = 0;
       const total = sourceIds?.length ?? config.sources.filter((source) => source.enabled).length;
       const report = await runPoll(
-        { store, config, rules, log: ctx.log, limiter: createHostLimiter({ concurrency: config.app.poll.concurrency, perHost: config.app.poll.perHostConcurrency }) },
+        {
+          store,
+          config,
+          rules,
+          log: ctx.log,
+          limiter: createHostLimiter({
+            concurrency: config.app.poll.concurrency,
+            perHost: config.app.poll.perHostConcurrency,
+          }),
+        },
         {
           sourceIds,
           force: Boolean(args.values.all),
           onSource: (result) => {
             done += 1;
             if (tty) {
-              const detail = result.error ? ` ${result.error.code}` : result.inserted ? ` +${result.inserted}` : '';
+              const detail = result.error
+                ? ` ${result.error.code}`
+                : result.inserted
+                  ? ` +${result.inserted}`
+                  : '';
               ctx.stdout.write(`[${done}/${total}] ${result.sourceId}: ${result.outcome}${detail}\n`);
             }
           },

@@ -8,13 +8,14 @@ import { watchConfig } from '../../config/watch.ts';
 import { createHostLimiter } from '../../fetch/index.ts';
 import { runPoll, type PollReport } from '../../jobs/poll.ts';
 import { publishFeeds } from '../../jobs/publish.ts';
-import { runDigests, digestWakeSchedule } from '../../jobs/digest.ts';
+import { runDigests, digestWakeSchedule, loadDigestTemplates } from '../../jobs/digest.ts';
 import { createMailer } from '../../digest/index.ts';
 import { Scheduler, type ScheduledJob } from '../../jobs/scheduler.ts';
 import { startServer } from '../../http/server.ts';
 import { feedRoutes } from '../../http/feeds.ts';
-import { subscriberRoutes } from '../../http/subscribers.ts';
+import { createSubscriberRoutes } from '../../http/subscribers.ts';
 import { statusRoutes } from '../../http/status.ts';
+import { storyRoutes } from '../../http/stories.ts';
 import { EXIT, type Command } from '../command.ts';
 
 export const runCommand: Command = {
@@ -28,7 +29,12 @@ export const runCommand: Command = {
     let rules: CompiledRules = compileRules(config.topics);
     const store = await ctx.openStore(config);
     const mailer = createMailer(config, log);
-    let limiter = createHostLimiter({ concurrency: config.app.poll.concurrency, perHost: config.app.poll.perHostConcurrency });
+    // MJML compiles once here (and again only when the config changes), never per subscriber.
+    let templates = await loadDigestTemplates(config);
+    let limiter = createHostLimiter({
+      concurrency: config.app.poll.concurrency,
+      perHost: config.app.poll.perHostConcurrency,
+    });
     const status: { startedAt: string; lastPoll?: PollReport } = { startedAt: new Date().toISOString() };
     const scheduler = new Scheduler(log);
 
@@ -47,8 +53,8 @@ export const runCommand: Command = {
           name: 'digest',
           cron: digestWake.cron,
           timeZone: digestWake.timeZone,
-          run: async () => {
-            await runDigests({ store, mailer, config, log }, { now: new Date() });
+          run: async (signal) => {
+            await runDigests({ store, mailer, config, log, templates }, { now: new Date(), signal });
           },
         },
       ];
@@ -62,7 +68,11 @@ export const runCommand: Command = {
       onChange: async (next) => {
         config = next;
         rules = compileRules(next.topics);
-        limiter = createHostLimiter({ concurrency: next.app.poll.concurrency, perHost: next.app.poll.perHostConcurrency });
+        templates = await loadDigestTemplates(next);
+        limiter = createHostLimiter({
+          concurrency: next.app.poll.concurrency,
+          perHost: next.app.poll.perHostConcurrency,
+        });
         scheduler.set(jobs(next));
         // New rules re-classify the retention window at the next poll; new sources are due at once.
         void scheduler.trigger('poll');
@@ -73,13 +83,25 @@ export const runCommand: Command = {
       ? undefined
       : await startServer(
           { config: () => config, store, log },
-          [feedRoutes, subscriberRoutes, statusRoutes(() => ({ ...status, nextRuns: scheduler.nextRuns() }))],
+          [
+            feedRoutes,
+            createSubscriberRoutes({ mailer }),
+            storyRoutes,
+            statusRoutes(() => ({ ...status, nextRuns: scheduler.nextRuns() })),
+          ],
           { host: config.app.server.host, port: config.app.server.port },
         );
-    if (server) log.info({ url: server.url }, `serving feeds at ${server.url}/feeds/all.atom, status at ${server.url}/status`);
+    if (server)
+      log.info(
+        { url: server.url },
+        `serving feeds at ${server.url}/feeds/all.atom, status at ${server.url}/status`,
+      );
     if (!args.values['no-initial-poll']) void scheduler.trigger('poll');
 
-    const signal = await Promise.race([once(process, 'SIGINT').then(() => 'SIGINT'), once(process, 'SIGTERM').then(() => 'SIGTERM')]);
+    const signal = await Promise.race([
+      once(process, 'SIGINT').then(() => 'SIGINT'),
+      once(process, 'SIGTERM').then(() => 'SIGTERM'),
+    ]);
     log.info({ signal }, 'shutting down: finishing running jobs');
     watcher.close();
     await scheduler.stop(config.app.fetch.totalTimeoutMs + 5_000);

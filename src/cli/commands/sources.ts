@@ -18,14 +18,29 @@ export const sourcesListCommand: Command = {
     try {
       const states = new Map((await store.listSourceStates()).map((state) => [state.sourceId, state]));
       const counts = new Map<string, number>();
-      for (const source of config.sources) counts.set(source.id, await store.countItems({ sourceId: source.id }));
+      for (const source of config.sources)
+        counts.set(source.id, await store.countItems({ sourceId: source.id }));
       const rows = config.sources.map((source) => {
         const state = states.get(source.id);
-        const status = !source.enabled ? 'off (config)' : state?.disabledAt ? 'DISABLED' : state?.lastError ? 'failing' : state?.lastSuccessAt ? 'ok' : 'new';
+        const status = !source.enabled
+          ? 'off (config)'
+          : state?.disabledAt
+            ? 'DISABLED'
+            : state?.lastError
+              ? 'failing'
+              : state?.lastSuccessAt
+                ? 'ok'
+                : 'new';
         return { source, state, status, items: counts.get(source.id) ?? 0 };
       });
       if (args.values.json) {
-        ctx.stdout.write(`${JSON.stringify(rows.map(({ source, state, status, items }) => ({ ...source, status, items, state })), null, 2)}\n`);
+        ctx.stdout.write(
+          `${JSON.stringify(
+            rows.map(({ source, state, status, items }) => ({ ...source, status, items, state })),
+            null,
+            2,
+          )}\n`,
+        );
         return EXIT.ok;
       }
       ctx.stdout.write(
@@ -40,7 +55,11 @@ export const sourcesListCommand: Command = {
             relativeTime(state?.lastPolledAt),
             state?.consecutiveFailures || '',
             relativeTime(state?.nextPollAt),
-            state?.lastError ? truncate(`${state.lastError.code}: ${state.lastError.message}`, 70) : state?.movedTo ? `moved to ${state.movedTo}` : '',
+            state?.lastError
+              ? truncate(`${state.lastError.code}: ${state.lastError.message}`, 70)
+              : state?.movedTo
+                ? `moved to ${state.movedTo}`
+                : '',
           ]),
         ),
       );
@@ -53,7 +72,8 @@ export const sourcesListCommand: Command = {
 
 export const sourcesCheckCommand: Command = {
   name: 'sources check',
-  summary: 'fetch each source once (or the named ones) and report HTTP status, format, encoding, items, newest date',
+  summary:
+    'fetch each source once (or the named ones) and report HTTP status, format, encoding, items, newest date',
   usage: '[ID...] [--json]',
   options: { json: { type: 'boolean' } },
   async run(args, ctx) {
@@ -61,7 +81,8 @@ export const sourcesCheckCommand: Command = {
     const wanted = args.positionals;
     const unknown = wanted.filter((id) => !config.sources.some((source) => source.id === id));
     if (unknown.length > 0) throw new TipwireError('USAGE', `no source with id ${unknown.join(', ')}`);
-    const sources = wanted.length > 0 ? config.sources.filter((source) => wanted.includes(source.id)) : config.sources;
+    const sources =
+      wanted.length > 0 ? config.sources.filter((source) => wanted.includes(source.id)) : config.sources;
     const checks = await checkSources(sources, config);
     if (args.values.json) ctx.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
     else {
@@ -79,7 +100,12 @@ export const sourcesCheckCommand: Command = {
             check.ms,
             check.error
               ? truncate(`${check.error.code}: ${check.error.message}`, 100)
-              : [check.finalUrl ? `redirected to ${check.finalUrl}` : '', check.lenient ? 'not well-formed (read leniently)' : ''].filter(Boolean).join('; '),
+              : [
+                  check.finalUrl ? `redirected to ${check.finalUrl}` : '',
+                  check.lenient ? 'not well-formed (read leniently)' : '',
+                ]
+                  .filter(Boolean)
+                  .join('; '),
           ]),
         ),
       );
@@ -101,7 +127,10 @@ export const sourcesImportCommand: Command = {
     await ctx.loadConfig(); // refuse to edit a config that is already broken
     const outlines = parseOpml(readFileSync(file, 'utf8'), file);
     const languages = (args.values.language as string[] | undefined) ?? ['en'];
-    const result = importOpml(ctx.configDir, outlines, { languages, country: args.values.country as string | undefined });
+    const result = importOpml(ctx.configDir, outlines, {
+      languages,
+      country: args.values.country as string | undefined,
+    });
     for (const source of result.added) ctx.stdout.write(`added   ${source.id}  ${source.url}\n`);
     for (const skip of result.skipped) ctx.stdout.write(`skipped ${skip.url}: ${skip.reason}\n`);
     ctx.stdout.write(`${result.added.length} added, ${result.skipped.length} skipped\n`);
@@ -116,7 +145,9 @@ export const sourcesExportCommand: Command = {
   usage: '',
   async run(_args, ctx) {
     const config = await ctx.loadConfig();
-    ctx.stdout.write(renderOpml(config.sources, { title: config.app.publish.title, baseUrl: config.app.server.baseUrl }));
+    ctx.stdout.write(
+      renderOpml(config.sources, { title: config.app.publish.title, baseUrl: config.app.server.baseUrl }),
+    );
     return EXIT.ok;
   },
 };
@@ -131,9 +162,16 @@ export const sourcesEnableCommand: Command = {
     const store = await ctx.openStore(config);
     try {
       for (const id of args.positionals) {
-        if (!config.sources.some((source) => source.id === id)) throw new TipwireError('USAGE', `no source with id "${id}"`);
+        if (!config.sources.some((source) => source.id === id))
+          throw new TipwireError('USAGE', `no source with id "${id}"`);
         const state = await store.getSourceState(id);
-        await store.saveSourceState({ ...(state ?? { sourceId: id }), sourceId: id, consecutiveFailures: 0, disabledAt: undefined, nextPollAt: undefined });
+        await store.saveSourceState({
+          ...(state ?? { sourceId: id }),
+          sourceId: id,
+          consecutiveFailures: 0,
+          disabledAt: undefined,
+          nextPollAt: undefined,
+        });
         ctx.stdout.write(`${id}: enabled\n`);
       }
       return EXIT.ok;

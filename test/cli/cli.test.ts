@@ -1,0 +1,121 @@
+// The operator CLI as scripts use it: help, exit codes, precise config errors, OPML in and out, a poll summary.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { XMLParser } from 'fast-xml-parser';
+import { runCli } from '../helpers/cli.ts';
+import { SHIPPED_CONFIG, writeTestConfig } from '../helpers/config.ts';
+import { serveFeed, startFeedServer, status, type FeedServer } from '../helpers/feed-server.ts';
+
+const feed = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example.kg/</link>
+<item><title>Human trafficking ring dismantled in Osh</title><link>https://t.example.kg/1</link><pubDate>Fri, 27 Nov 2026 09:00:00 GMT</pubDate></item>
+<item><title>Weather: snow in Naryn</title><link>https://t.example.kg/2</link><pubDate>Fri, 27 Nov 2026 10:00:00 GMT</pubDate></item>
+</channel></rss>`;
+
+let server: FeedServer;
+beforeAll(async () => {
+  server = await startFeedServer({ '/ok.xml': serveFeed(feed), '/down.xml': status(503) });
+});
+afterAll(() => server.close());
+
+describe('tipwire CLI', () => {
+  it('lists its commands with --help and exits 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    for (const name of ['run', 'poll', 'validate', 'sources check', 'sources import', 'sources export'])
+      expect(result.stdout).toContain(name);
+  });
+
+  it('gives each command its own --help', async () => {
+    const result = await runCli(['sources', 'check', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Usage: tipwire sources check/);
+  });
+
+  it('exits 2 on an unknown command or option', async () => {
+    expect((await runCli(['frobnicate'])).code).toBe(2);
+    const bad = await runCli(['poll', '--frobnicate']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/frobnicate/);
+  });
+
+  it('validate: 0 on the shipped config, 3 with file:line:col on a broken one', async () => {
+    const ok = await runCli(['--config', SHIPPED_CONFIG, 'validate']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/valid — \d+ sources/);
+    const dir = writeTestConfig([{ id: 'x', url: 'https://x.example/feed' }]);
+    writeFileSync(
+      join(dir, 'sources.yaml'),
+      'sources:\n  - id: x\n    name: X\n    url: not-a-url\n    languages: [en]\n',
+    );
+    const broken = await runCli(['--config', dir, 'validate']);
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toMatch(/sources\.yaml:4:10 sources\[0\]\.url: not an http\(s\) URL/);
+  });
+
+  it('sources import adds new feeds from OPML, keeps comments, skips known ones; export round-trips', async () => {
+    const dir = writeTestConfig([{ id: 'known', url: 'https://known.example/feed' }]);
+    const sourcesFile = join(dir, 'sources.yaml');
+    writeFileSync(sourcesFile, `# operator's comment\n${readFileSync(sourcesFile, 'utf8')}`);
+    const opml = join(dir, 'in.opml');
+    writeFileSync(
+      opml,
+      `<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
+<outline text="Central Asia"><outline text="Kloop" title="Kloop" type="rss" xmlUrl="https://kloop.kg/feed/" htmlUrl="https://kloop.kg/" language="ru"/></outline>
+<outline text="Known" xmlUrl="https://known.example/feed"/>
+<outline text="Bad" xmlUrl="javascript:alert(1)"/></body></opml>`,
+    );
+    const result = await runCli(['--config', dir, 'sources', 'import', opml]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/added +kloop +https:\/\/kloop\.kg\/feed\//);
+    expect(result.stdout).toMatch(/skipped https:\/\/known\.example\/feed: already configured/);
+    expect(result.stdout).toMatch(/skipped javascript:alert\(1\): url: not an http\(s\) URL/);
+    const text = readFileSync(sourcesFile, 'utf8');
+    expect(text).toMatch(/^# operator's comment/);
+    expect(text).toMatch(/languages:\s*\n?\s*- ru/);
+
+    const exported = await runCli(['--config', dir, 'sources', 'export']);
+    expect(exported.code).toBe(0);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      exported.stdout,
+    ) as { opml: { body: unknown } };
+    expect(JSON.stringify(doc.opml.body)).toContain('https://kloop.kg/feed/');
+  });
+
+  it('sources import refuses OPML with entity declarations', async () => {
+    const dir = writeTestConfig([{ id: 'known', url: 'https://known.example/feed' }]);
+    const opml = join(dir, 'evil.opml');
+    writeFileSync(
+      opml,
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><opml version="2.0"><body/></opml>',
+    );
+    const result = await runCli(['--config', dir, 'sources', 'import', opml]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/entity declarations is refused/);
+  });
+
+  it('poll prints a per-source summary and exits 1 when a source failed', async () => {
+    const dir = writeTestConfig(
+      [
+        { id: 'ok-feed', url: server.url('/ok.xml'), country: 'KG' },
+        { id: 'down-feed', url: server.url('/down.xml') },
+      ],
+      {},
+      [`127.0.0.1:${server.port}`],
+    );
+    const result = await runCli(['--config', dir, 'poll', '--all']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split('\n');
+    expect(lines.find((line) => line.startsWith('ok-feed'))).toMatch(
+      /^ok-feed\s+changed\s+200\s+rss2\s+2\s+2\b/,
+    );
+    expect(lines.find((line) => line.startsWith('down-feed'))).toMatch(/failed\s+503.*FETCH_HTTP_STATUS/);
+    expect(result.stdout).toMatch(/polled 2 sources \(1 failed\): 2 new items, 2 classified, 1 on topic/);
+
+    const list = await runCli(['--config', dir, 'sources', 'list']);
+    expect(list.stdout).toMatch(/down-feed\s+failing/);
+    expect(list.stdout).toMatch(/ok-feed\s+ok\s+KG\s+en\s+2/);
+  }, 30_000);
+});
