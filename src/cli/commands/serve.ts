@@ -1,16 +1,21 @@
-// `tipwire serve`: the feed server alone (no polling): opens the store, serves /feeds/… and /sources.opml, and stops
+// `tipwire serve`: the HTTP server alone (no polling): opens the store, serves /feeds/…, /sources.opml, /stories,
+// the subscriber pages and /status, and stops
 // cleanly on SIGINT or SIGTERM (server closed, then the store). Feeds written by another process (`tipwire poll`
 // from cron) appear within server.feedCacheSeconds.
 // `tipwire publish`: one static export of every feed to paths.feeds (see jobs/publish.ts).
 import { once } from 'node:events';
 import { startServer } from '../../http/server.ts';
 import { feedRoutes } from '../../http/feeds.ts';
+import { subscriberRoutes } from '../../http/subscribers.ts';
+import { storyRoutes } from '../../http/stories.ts';
+import { statusRoutes } from '../../http/status.ts';
 import { publishFeeds } from '../../jobs/publish.ts';
 import { EXIT, type Command } from '../command.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve the feeds over HTTP (no polling); stops on SIGINT/SIGTERM',
+  summary:
+    'serve feeds, story page, subscriber pages and status over HTTP (no polling); stops on SIGINT/SIGTERM',
   usage: '[--host HOST] [--port PORT]',
   options: { host: { type: 'string' }, port: { type: 'string' } },
   async run(args, ctx) {
@@ -31,7 +36,12 @@ export const serveCommand: Command = {
     ]);
     let server;
     try {
-      server = await startServer({ config: () => config, store, log }, [feedRoutes], { host, port });
+      const startedAt = new Date().toISOString();
+      server = await startServer(
+        { config: () => config, store, log },
+        [feedRoutes, subscriberRoutes, storyRoutes, statusRoutes(() => ({ startedAt, nextRuns: {} }))],
+        { host, port },
+      );
     } catch (err) {
       await store.close();
       ctx.stderr.write(`serve: cannot listen on ${host}:${port}: ${(err as Error).message}\n`);
