@@ -72,7 +72,9 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       wantHelp = true;
       index += 1;
     } else if (flag === '--version') {
-      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      };
       stdout.write(`tipwire ${pkg.version}\n`);
       return EXIT.ok;
     } else {

@@ -14,8 +14,6 @@ type Node =
 export type FillData = Record<string, unknown>;
 export type Fill = (data: FillData) => string;
 
-
-
 function parse(template: string, name: string): Node[] {
   const root: Node[] = [];
   const stack: { path: string; children: Node[] }[] = [{ path: '', children: root }];

@@ -17,4 +17,11 @@ export {
   type RenderedDigest,
 } from './render.ts';
 export { signToken, verifyToken, type TokenPurpose } from './tokens.ts';
-export { latestDue, dueForPeriod, parseSendTime, wakeSchedule, isoWeekLabel, type DueDigest } from './schedule.ts';
+export {
+  latestDue,
+  dueForPeriod,
+  parseSendTime,
+  wakeSchedule,
+  isoWeekLabel,
+  type DueDigest,
+} from './schedule.ts';

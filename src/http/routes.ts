@@ -12,4 +12,9 @@ export interface HttpContext {
   log: Logger;
 }
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL, ctx: HttpContext) => Promise<boolean>;
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ctx: HttpContext,
+) => Promise<boolean>;

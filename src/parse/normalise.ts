@@ -90,7 +90,6 @@ export function cutAtWord(text: string, max: number): string {
   return `${(space > max * 0.6 ? slice.slice(0, space) : slice).replace(/[\s,.;:–—-]+$/, '')}…`;
 }
 
-
 function toHtml(text: RawText | undefined, ...bases: (string | undefined)[]): string | undefined {
   if (text === undefined || text.value.trim() === '') return undefined;
   const html =

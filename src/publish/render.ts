@@ -15,14 +15,7 @@ import type { IsoDate, Source, StoryView, TopicInfo } from '../core/types.ts';
 import { escapeHtml } from '../core/html.ts';
 import { buildEntries, countryName, entryContext, tagUri, type FeedEntry } from './entries.ts';
 import type { FeedFormat, FeedSlice } from './slices.ts';
-import {
-  attrWithoutAngles,
-  cleanText,
-  escapeXml,
-  escapeXmlAttr,
-  joinUrl,
-  safeUrl,
-} from './text.ts';
+import { attrWithoutAngles, cleanText, escapeXml, escapeXmlAttr, joinUrl, safeUrl } from './text.ts';
 
 export interface FeedMeta {
   /** Public base URL; entry ids, self links and the alternate web page derive from it. */

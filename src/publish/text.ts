@@ -13,7 +13,6 @@ export function cleanText(text: string): string {
   return text.replace(INVALID_XML_CHARS, '').replace(LONE_SURROGATE, '');
 }
 
-
 /** An attribute value for elements `feed` passes through untouched (xml-js escapes only the double quote). */
 export function escapeXmlAttr(text: string): string {
   return cleanText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -11,13 +11,22 @@ import type { ItemQuery, Store, StoryAssignment, StoryQuery, UpsertResult } from
 
 /** What makes two versions of an item "the same": an edited headline or text is a change; a new fetch time is not. */
 function contentHash(item: Item): string {
-  const material = [item.title, item.summary, item.contentHtml ?? '', item.link ?? '', item.author ?? '', item.updatedAt ?? ''];
+  const material = [
+    item.title,
+    item.summary,
+    item.contentHtml ?? '',
+    item.link ?? '',
+    item.author ?? '',
+    item.updatedAt ?? '',
+  ];
   return createHash('sha256').update(material.join('\u0000')).digest('base64url').slice(0, 22);
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
-const parseJson = <T>(text: unknown, fallback: T): T => (typeof text === 'string' ? (JSON.parse(text) as T) : fallback);
-const opt = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
+const parseJson = <T>(text: unknown, fallback: T): T =>
+  typeof text === 'string' ? (JSON.parse(text) as T) : fallback;
+const opt = (value: unknown): string | undefined =>
+  value === null || value === undefined ? undefined : String(value);
 
 function rowToItem(row: Row): ClassifiedItem {
   return {
@@ -55,6 +64,17 @@ function rowToStory(row: Row): Story {
   };
 }
 
+/** WHERE clauses and their parameters, built side by side so they cannot get out of step. */
+class Where {
+  readonly clauses: string[] = [];
+  readonly params: SqlValue[] = [];
+
+  add(clause: string, ...params: SqlValue[]): void {
+    this.clauses.push(clause);
+    this.params.push(...params);
+  }
+}
+
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 /** Large IN lists are cut into chunks: SQLite allows 32,766 parameters, PostgreSQL 65,535. */
@@ -81,7 +101,11 @@ export class SqlStore implements Store {
     try {
       await migrate(db);
     } catch (cause) {
-      throw new TipwireError('STORE_FAILED', `store: migrating the ${db.dialect} database failed: ${String(cause)}`, { cause });
+      throw new TipwireError(
+        'STORE_FAILED',
+        `store: migrating the ${db.dialect} database failed: ${String(cause)}`,
+        { cause },
+      );
     }
     return new SqlStore(db);
   }
@@ -119,10 +143,10 @@ export class SqlStore implements Store {
   }
 
   async releaseSource(sourceId: string, owner: string): Promise<void> {
-    await this.db.run('UPDATE source_state SET lease_owner = NULL, lease_until = NULL WHERE source_id = ? AND lease_owner = ?', [
-      sourceId,
-      owner,
-    ]);
+    await this.db.run(
+      'UPDATE source_state SET lease_owner = NULL, lease_until = NULL WHERE source_id = ? AND lease_owner = ?',
+      [sourceId, owner],
+    );
   }
 
   // --- items ---------------------------------------------------------------------------------------------------
@@ -136,17 +160,20 @@ export class SqlStore implements Store {
     });
   }
 
-  private async findExisting(tx: SqlDriver, item: Item): Promise<{ id: string; content_hash: string } | undefined> {
+  private async findExisting(
+    tx: SqlDriver,
+    item: Item,
+  ): Promise<{ id: string; content_hash: string } | undefined> {
     type Found = { id: string; content_hash: string };
     if (item.url) {
       const byUrl = await tx.get<Found>('SELECT id, content_hash FROM items WHERE url = ?', [item.url]);
       if (byUrl) return byUrl;
     }
     if (item.guid) {
-      const byGuid = await tx.get<Found>('SELECT id, content_hash FROM items WHERE source_id = ? AND guid = ?', [
-        item.sourceId,
-        item.guid,
-      ]);
+      const byGuid = await tx.get<Found>(
+        'SELECT id, content_hash FROM items WHERE source_id = ? AND guid = ?',
+        [item.sourceId, item.guid],
+      );
       if (byGuid) return byGuid;
     }
     return tx.get<Found>('SELECT id, content_hash FROM items WHERE id = ?', [item.id]);
@@ -185,13 +212,23 @@ export class SqlStore implements Store {
       if (inserted) return { id: item.id, outcome: 'inserted' };
       // Someone else stored it between our look-up and insert (another worker on PostgreSQL): update theirs.
       const raced = await this.findExisting(tx, item);
-      if (!raced) throw new TipwireError('STORE_FAILED', `store: item ${item.id} conflicts with a row that cannot be found`);
+      if (!raced)
+        throw new TipwireError(
+          'STORE_FAILED',
+          `store: item ${item.id} conflicts with a row that cannot be found`,
+        );
       return this.updateOne(tx, raced.id, item, hash, raced.content_hash);
     }
     return this.updateOne(tx, existing.id, item, hash, existing.content_hash);
   }
 
-  private async updateOne(tx: SqlDriver, id: string, item: Item, hash: string, oldHash: string): Promise<UpsertResult> {
+  private async updateOne(
+    tx: SqlDriver,
+    id: string,
+    item: Item,
+    hash: string,
+    oldHash: string,
+  ): Promise<UpsertResult> {
     if (hash === oldHash) return { id, outcome: 'unchanged' };
     // An edited item keeps its id, first fetch time and story; its classification is redone (rules_version = NULL).
     await tx.run(
@@ -234,24 +271,25 @@ export class SqlStore implements Store {
   }
 
   private itemWhere(query: ItemQuery): { where: string; params: SqlValue[] } {
-    const clauses: string[] = [];
-    const params: SqlValue[] = [];
-    if (query.sourceId !== undefined) (clauses.push('source_id = ?'), params.push(query.sourceId));
-    if (query.fetchedSince !== undefined) (clauses.push('fetched_at >= ?'), params.push(query.fetchedSince));
-    if (query.publishedSince !== undefined) (clauses.push('published_at >= ?'), params.push(query.publishedSince));
-    if (query.matched !== undefined) (clauses.push('matched = ?'), params.push(query.matched ? 1 : 0));
-    if (query.withoutStory) clauses.push('story_id IS NULL');
-    if (query.notClassifiedWith !== undefined) {
-      clauses.push('(rules_version IS NULL OR rules_version <> ?)');
-      params.push(query.notClassifiedWith);
-    }
+    const where = new Where();
+    if (query.sourceId !== undefined) where.add('source_id = ?', query.sourceId);
+    if (query.fetchedSince !== undefined) where.add('fetched_at >= ?', query.fetchedSince);
+    if (query.publishedSince !== undefined) where.add('published_at >= ?', query.publishedSince);
+    if (query.matched !== undefined) where.add('matched = ?', query.matched ? 1 : 0);
+    if (query.withoutStory) where.add('story_id IS NULL');
+    if (query.notClassifiedWith !== undefined)
+      where.add('(rules_version IS NULL OR rules_version <> ?)', query.notClassifiedWith);
+    const { clauses, params } = where;
     return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
   }
 
   async listItems(query: ItemQuery): Promise<ClassifiedItem[]> {
     const { where, params } = this.itemWhere(query);
     const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
-    const rows = await this.db.all(`SELECT * FROM items ${where} ORDER BY published_at DESC, id${limit}`, params);
+    const rows = await this.db.all(
+      `SELECT * FROM items ${where} ORDER BY published_at DESC, id${limit}`,
+      params,
+    );
     return rows.map(rowToItem);
   }
 
@@ -261,7 +299,11 @@ export class SqlStore implements Store {
     return Number(row?.n ?? 0);
   }
 
-  async saveClassification(itemId: string, classification: Classification, rulesVersion: string): Promise<void> {
+  async saveClassification(
+    itemId: string,
+    classification: Classification,
+    rulesVersion: string,
+  ): Promise<void> {
     const matched = classification.topics.length > 0;
     await this.db.run(
       `UPDATE items SET classification = ?, rules_version = ?, matched = ?${matched ? '' : ', story_id = NULL'} WHERE id = ?`,
@@ -304,11 +346,10 @@ export class SqlStore implements Store {
           ...story.languages.map((value): [string, string] => ['language', value]),
         ];
         for (const [kind, value] of tags) {
-          await tx.run('INSERT INTO story_tags (story_id, kind, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
-            story.id,
-            kind,
-            value,
-          ]);
+          await tx.run(
+            'INSERT INTO story_tags (story_id, kind, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+            [story.id, kind, value],
+          );
         }
       }
       for (const { itemId, storyId } of assignments) {
@@ -333,24 +374,28 @@ export class SqlStore implements Store {
   }
 
   async listStories(query: StoryQuery): Promise<StoryView[]> {
-    const clauses: string[] = [];
-    const params: SqlValue[] = [];
-    if (query.firstSeenSince !== undefined) (clauses.push('s.first_seen_at >= ?'), params.push(query.firstSeenSince));
-    if (query.firstSeenUntil !== undefined) (clauses.push('s.first_seen_at < ?'), params.push(query.firstSeenUntil));
-    if (query.updatedSince !== undefined) (clauses.push('s.updated_at >= ?'), params.push(query.updatedSince));
+    const filter = new Where();
+    if (query.firstSeenSince !== undefined) filter.add('s.first_seen_at >= ?', query.firstSeenSince);
+    if (query.firstSeenUntil !== undefined) filter.add('s.first_seen_at < ?', query.firstSeenUntil);
+    if (query.updatedSince !== undefined) filter.add('s.updated_at >= ?', query.updatedSince);
     const tagFilter = (kind: string, values: string[] | undefined): void => {
       if (!values || values.length === 0) return;
-      clauses.push(
+      filter.add(
         `EXISTS (SELECT 1 FROM story_tags t WHERE t.story_id = s.id AND t.kind = ? AND t.value IN (${placeholders(values.length)}))`,
+        kind,
+        ...values,
       );
-      params.push(kind, ...values);
     };
     tagFilter('topic', query.topics);
     tagFilter('country', query.countries);
     tagFilter('language', query.languages);
+    const { clauses, params } = filter;
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
-    const rows = await this.db.all(`SELECT s.* FROM stories s ${where} ORDER BY s.first_seen_at DESC, s.id${limit}`, params);
+    const rows = await this.db.all(
+      `SELECT s.* FROM stories s ${where} ORDER BY s.first_seen_at DESC, s.id${limit}`,
+      params,
+    );
     return this.withItems(rows.map(rowToStory));
   }
 
@@ -374,7 +419,11 @@ export class SqlStore implements Store {
       const items = byStory.get(story.id) ?? [];
       const representative = items.find((item) => item.id === story.representativeItemId) ?? items[0];
       if (!representative) continue; // a story whose items were pruned is not shown
-      views.push({ ...story, representative, items: [representative, ...items.filter((item) => item !== representative)] });
+      views.push({
+        ...story,
+        representative,
+        items: [representative, ...items.filter((item) => item !== representative)],
+      });
     }
     return views;
   }
