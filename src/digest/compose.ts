@@ -4,14 +4,17 @@
 //  2. show it once, under the first chosen topic in the operator's topic order, and under its first chosen country;
 //  3. within a topic, newest first (by the shown item's publication time, then story id, so ties are stable);
 //     at most `cap` stories per topic, the rest counted for a "more in the web view" link;
-//  4. the item shown is the first one in a chosen language (the representative when it qualifies); the other items
-//     are its other versions, named by language and source.
+//  4. the item shown is in a chosen language: the version in the reader's own locale when the story has one (a
+//     Russian reader sees the Russian version of a bilingual story), else the representative when it qualifies, else
+//     the first that does; the other items are its other versions, named by language and source.
 import type { ClassifiedItem, StoryView } from '../core/types.ts';
 
 export interface Preferences {
   topics: string[];
   countries: string[];
   languages: string[];
+  /** The reader's language (en, ru): preferred among the versions a story offers. */
+  locale?: string | undefined;
 }
 
 export interface PickedStory {
@@ -63,9 +66,12 @@ export function selectStories(stories: StoryView[], prefs: Preferences): StoryVi
 function pick(story: StoryView, prefs: Preferences): PickedStory {
   const wanted = (item: ClassifiedItem): boolean =>
     prefs.languages.length === 0 || (item.language !== undefined && prefs.languages.includes(item.language));
-  const item = wanted(story.representative)
-    ? story.representative
-    : (story.items.find(wanted) ?? story.representative);
+  const own = story.items.find((candidate) => candidate.language === prefs.locale && wanted(candidate));
+  const item =
+    own ??
+    (wanted(story.representative)
+      ? story.representative
+      : (story.items.find(wanted) ?? story.representative));
   const seen = new Set([`${item.language ?? ''}|${item.sourceId}`]);
   const others: ClassifiedItem[] = [];
   for (const other of story.items) {

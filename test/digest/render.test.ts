@@ -120,6 +120,21 @@ describe('composeDigest', () => {
     expect(withEnglish).toBeDefined();
   });
 
+  it('shows a Russian reader the Russian version of a bilingual story, all languages chosen', () => {
+    const bilingual = stories.filter(
+      (s) => s.items.some((i) => i.language === 'ru') && s.representative.language !== 'ru',
+    );
+    expect(bilingual.length).toBeGreaterThan(0);
+    const picked = run({ locale: 'ru' }).topics.flatMap((t) => t.countries.flatMap((c) => c.stories));
+    for (const story of bilingual) {
+      expect(picked.find((p) => p.story.id === story.id)?.item.language).toBe('ru');
+    }
+    const english = run({ locale: 'en' }).topics.flatMap((t) => t.countries.flatMap((c) => c.stories));
+    expect(english.find((p) => p.story.id === bilingual[0]?.id)?.item.id).toBe(
+      bilingual[0]?.representative.id,
+    );
+  });
+
   it('caps each topic and counts the rest', () => {
     const content = run({}, 2);
     for (const topic of content.topics) expect(topic.shown).toBe(Math.min(2, topic.total));
