@@ -3,6 +3,8 @@
 // config/topics.yaml has its schema beside the rule compiler (src/config/topics-schema.ts).
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
+// The stage that owns a concept owns its defaults; config only exposes them.
+import { DEFAULT_TRACKING_PARAMS } from '../dedupe/identity.ts';
 
 const cron = z
   .string()
@@ -113,25 +115,7 @@ export const dedupeSchema = z
     /** Jaccard similarity of shingles above which two texts are copies. */
     copyThreshold: z.number().min(0).max(1).default(0.5),
     /** Query parameters dropped from URLs (besides utm_*), matched case-insensitively. */
-    trackingParams: z
-      .array(z.string())
-      .default([
-        'fbclid',
-        'gclid',
-        'yclid',
-        'dclid',
-        'msclkid',
-        'mc_cid',
-        'mc_eid',
-        'ref',
-        'ref_src',
-        '_ga',
-        'igshid',
-        'spm',
-        'from',
-        'rss',
-        'utm',
-      ]),
+    trackingParams: z.array(z.string()).default([...DEFAULT_TRACKING_PARAMS]),
     /** Source ids whose copy wins as a story's representative, before richness and age. */
     preferredSources: z.array(z.string()).default([]),
   })
