@@ -1,7 +1,8 @@
 // Bytes of a feed → text. Contract: `decodeBody(bytes, contentType)` never throws; it returns the text, the
 // encoding it used (a WHATWG name such as "utf-8", "windows-1251", or an iconv-lite name) and where that choice came
 // from. Rule order:
-//   1. A byte-order mark is authoritative (UTF-8, UTF-16LE/BE); so is an XML prolog written in UTF-16.
+//   1. A byte-order mark is authoritative (UTF-8, UTF-32LE/BE, UTF-16LE/BE); so is an XML prolog written in UTF-32
+//      or UTF-16 (the first four bytes spell `<?` in that shape, XML 1.0 appendix F).
 //   2. Declarations, in the order HTTP header charset, XML prolog encoding, HTML <meta charset> (only in documents
 //      that are not XML feeds, within the first 64 KB). A declaration is
 //      skipped when its label is unknown, when it says UTF-8 but the bytes are not (mostly) UTF-8, or when it names
@@ -12,6 +13,11 @@
 //   3. No usable declaration: valid UTF-8 → UTF-8; otherwise chardet on the bytes with markup stripped (it answers
 //      ISO-8859-1 for anything when tags dominate the sample).
 //   4. Nothing else: UTF-8 with replacement characters (source "default").
+// After a Unicode decoding (UTF-8/16/32), C1 control characters U+0080–U+009F are replaced by the windows-1252
+// characters with those byte values: a feed never means a C1 control, and `don\u0092t` is the classic trace of
+// windows-1252 text re-encoded as if it were Latin-1 (the same repair HTML applies to `&#146;`).
+// `warning` is set when the bytes broke what XML requires of them (an unknown declared label was ignored; non-UTF-8
+// bytes with no usable declaration were guessed): the text is our best reading, but the document is not well-formed.
 // TextDecoder does the work (it is fast and knows windows-1251, koi8-r, …); iconv-lite only for labels it lacks.
 import { isUtf8 } from 'node:buffer';
 import chardet from 'chardet';
@@ -23,6 +29,8 @@ export interface Decoded {
   text: string;
   encoding: string;
   source: EncodingSource;
+  /** Set when the document's bytes were irregular (see the module contract); the text is still our best reading. */
+  warning?: string;
 }
 
 interface Codec {
@@ -31,7 +39,7 @@ interface Codec {
 }
 
 const GENERIC_HEADER_DEFAULTS = new Set(['windows-1252']); // TextDecoder maps iso-8859-1 and us-ascii here too.
-const UTF16 = new Set(['utf-16le', 'utf-16be']);
+const WIDE = new Set(['utf-16le', 'utf-16be', 'utf-32le', 'utf-32be']);
 // Far enough for a <meta> after a long comment or <script>; the prolog must be at the very start anyway.
 const META_SCAN_BYTES = 64 * 1024;
 const DETECT_SCAN_BYTES = 256 * 1024;
@@ -55,7 +63,9 @@ export function codecFor(label: string): Codec | undefined {
     // not a WHATWG label: try iconv-lite below
   }
   if (/^[\w.:-]+$/.test(clean) && iconv.encodingExists(clean)) {
-    const name = clean.toLowerCase();
+    // iconv-lite's own spellings (utf32le, utf-32, UTF_32BE) → one canonical name for UTF-32.
+    const utf32 = /^utf[-_]?32[-_]?(le|be)?$/i.exec(clean);
+    const name = utf32 ? `utf-32${(utf32[1] ?? 'be').toLowerCase()}` : clean.toLowerCase();
     return { name, decode: (bytes) => iconv.decode(asBuffer(bytes), name) };
   }
   return undefined;
@@ -88,16 +98,23 @@ function htmlMetaCharset(bytes: Uint8Array): string | undefined {
 }
 
 function bomCodec(bytes: Uint8Array): Codec | undefined {
-  const [a, b, c] = [bytes[0], bytes[1], bytes[2]];
+  const [a, b, c, d] = [bytes[0], bytes[1], bytes[2], bytes[3]];
   if (a === 0xef && b === 0xbb && c === 0xbf) return codecFor('utf-8');
+  // UTF-32LE's mark starts like UTF-16LE's: test the four-byte marks first.
+  if (a === 0xff && b === 0xfe && c === 0x00 && d === 0x00) return codecFor('utf-32le');
+  if (a === 0x00 && b === 0x00 && c === 0xfe && d === 0xff) return codecFor('utf-32be');
   if (a === 0xff && b === 0xfe) return codecFor('utf-16le');
   if (a === 0xfe && b === 0xff) return codecFor('utf-16be');
   return undefined;
 }
 
-/** `<?x` written in UTF-16 without a BOM (XML 1.0 appendix F). */
-function utf16Prolog(bytes: Uint8Array): Codec | undefined {
-  const [a, b, c, d] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+/** `<?` written in UTF-32 or UTF-16 without a BOM (XML 1.0 appendix F). */
+function widePrologCodec(bytes: Uint8Array): Codec | undefined {
+  const [a, b, c, d, e, f, g, h] = Array.from(bytes.subarray(0, 8));
+  if (a === 0x3c && b === 0 && c === 0 && d === 0 && e === 0x3f && f === 0 && g === 0 && h === 0)
+    return codecFor('utf-32le');
+  if (a === 0 && b === 0 && c === 0 && d === 0x3c && e === 0 && f === 0 && g === 0 && h === 0x3f)
+    return codecFor('utf-32be');
   if (a === 0x3c && b === 0x00 && c === 0x3f && d === 0x00) return codecFor('utf-16le');
   if (a === 0x00 && b === 0x3c && c === 0x00 && d === 0x3f) return codecFor('utf-16be');
   return undefined;
@@ -205,24 +222,49 @@ function detect(bytes: Uint8Array): Codec | undefined {
   return undefined;
 }
 
+// windows-1252 0x80–0x9F; undefined where windows-1252 has no character either.
+const C1_AS_WINDOWS_1252 = [...'€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ'];
+
+function repairC1(decoded: Decoded): Decoded {
+  if (!/^utf-/.test(decoded.encoding) || !/[\u0080-\u009f]/.test(decoded.text)) return decoded;
+  const text = decoded.text.replace(
+    /[\u0080-\u009f]/g,
+    (ch) => C1_AS_WINDOWS_1252[ch.charCodeAt(0) - 0x80] ?? ch,
+  );
+  return { ...decoded, text };
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
+  return repairC1(decodeRaw(bytes, contentType));
+}
+
+function decodeRaw(bytes: Uint8Array, contentType?: string): Decoded {
   const bom = bomCodec(bytes);
-  if (bom) return { text: bom.decode(bytes), encoding: bom.name, source: 'bom' };
-  const wide = utf16Prolog(bytes);
+  // Both TextDecoder and iconv-lite drop the mark by default; the text must never start with one, whoever decodes.
+  if (bom) return { text: stripBom(bom.decode(bytes)), encoding: bom.name, source: 'bom' };
+  const wide = widePrologCodec(bytes);
   if (wide) return { text: wide.decode(bytes), encoding: wide.name, source: 'xml-prolog' };
 
   const shape = utf8Shape(bytes);
   const utf8 = codecFor('utf-8') as Codec;
   const declared: { codec: Codec; source: EncodingSource }[] = [];
+  const unknown: string[] = [];
   for (const [label, source] of [
     [headerCharset(contentType), 'header'],
     [xmlPrologEncoding(bytes), 'xml-prolog'],
     [htmlMetaCharset(bytes), 'html-meta'],
   ] as const) {
     const codec = label === undefined ? undefined : codecFor(label);
-    if (!codec) continue;
+    if (!codec) {
+      if (label !== undefined) unknown.push(`${source} charset "${label}"`);
+      continue;
+    }
     if (codec.name === 'utf-8' && !shape.mostly) continue;
-    if (UTF16.has(codec.name)) continue; // a UTF-16 document would have shown a BOM or a UTF-16 prolog above
+    if (WIDE.has(codec.name)) continue; // a UTF-16/32 document would have shown a BOM or a wide prolog above
     declared.push({ codec, source });
   }
   // A server-default Latin-1 header yields to a different declaration inside the document.
@@ -241,9 +283,23 @@ export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
     }
     return { text: chosen.codec.decode(bytes), encoding: chosen.codec.name, source: chosen.source };
   }
-  if (shape.ascii) return { text: utf8.decode(bytes), encoding: 'utf-8', source: 'default' };
-  if (shape.valid || shape.mostly) return { text: utf8.decode(bytes), encoding: 'utf-8', source: 'detected' };
+  const ignored = unknown.length > 0 ? `unknown ${unknown.join(', ')} ignored` : undefined;
+  const warn = (message: string | undefined): { warning?: string } =>
+    message === undefined ? {} : { warning: message };
+  if (shape.ascii)
+    return { text: utf8.decode(bytes), encoding: 'utf-8', source: 'default', ...warn(ignored) };
+  if (shape.valid || shape.mostly)
+    return { text: utf8.decode(bytes), encoding: 'utf-8', source: 'detected', ...warn(ignored) };
+  const undeclared = 'bytes are not UTF-8 and declare no usable charset';
   const guessed = detect(bytes);
-  if (guessed) return { text: guessed.decode(bytes), encoding: guessed.name, source: 'detected' };
-  return { text: utf8.decode(bytes), encoding: 'utf-8', source: 'default' };
+  if (guessed) {
+    const message = `${undeclared}; read as ${guessed.name} (guessed)${ignored ? `; ${ignored}` : ''}`;
+    return { text: guessed.decode(bytes), encoding: guessed.name, source: 'detected', warning: message };
+  }
+  return {
+    text: utf8.decode(bytes),
+    encoding: 'utf-8',
+    source: 'default',
+    warning: `${undeclared}; read as UTF-8 with replacement characters${ignored ? `; ${ignored}` : ''}`,
+  };
 }

@@ -9,7 +9,7 @@ import { parseFeed, type ParsedFeed } from '../../src/parse/index.ts';
 export const FETCHED_AT = '2026-03-05T10:00:00.000Z';
 
 export type Outcome =
-  | { ok: true; feed: ParsedFeed; encoding: string; ms: number }
+  | { ok: true; feed: ParsedFeed; encoding: string; ascii: boolean; decodeWarning?: string; ms: number }
   | { ok: false; code: string; message: string; tipwire: boolean; encoding: string; ms: number };
 
 export async function parseFile(path: string, url: string, contentType?: string): Promise<Outcome> {
@@ -24,7 +24,14 @@ export async function parseFile(path: string, url: string, contentType?: string)
       fetchedAt: FETCHED_AT,
       ...(contentType === undefined ? {} : { contentType }),
     });
-    return { ok: true, feed, encoding, ms: performance.now() - started };
+    return {
+      ok: true,
+      feed,
+      encoding,
+      ascii: !bytes.some((b) => b >= 0x80),
+      ...(decoded.warning === undefined ? {} : { decodeWarning: decoded.warning }),
+      ms: performance.now() - started,
+    };
   } catch (err) {
     const ms = performance.now() - started;
     if (isTipwireError(err))

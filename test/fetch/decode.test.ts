@@ -224,6 +224,56 @@ const cases: Case[] = [
     source: 'detected',
   },
   {
+    name: 'UTF-32LE BOM (tested before the UTF-16LE mark it starts with)',
+    bytes: Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0x00]), enc(rss(RU, 'utf-32'), 'utf-32le')]),
+    expectText: RU,
+    encoding: 'utf-32le',
+    source: 'bom',
+  },
+  {
+    name: 'UTF-32BE BOM beats a utf-8 header',
+    bytes: Buffer.concat([Buffer.from([0x00, 0x00, 0xfe, 0xff]), enc(rss(RU), 'utf-32be')]),
+    contentType: 'text/xml; charset=utf-8',
+    expectText: RU,
+    encoding: 'utf-32be',
+    source: 'bom',
+  },
+  {
+    name: 'UTF-32LE without a BOM, recognised by its prolog shape',
+    bytes: enc(rss(RU, 'utf-32le'), 'utf-32le'),
+    expectText: RU,
+    encoding: 'utf-32le',
+    source: 'xml-prolog',
+  },
+  {
+    name: 'UTF-32BE without a BOM, recognised by its prolog shape',
+    bytes: enc(rss(FR, 'utf-32'), 'utf-32be'),
+    expectText: FR,
+    encoding: 'utf-32be',
+    source: 'xml-prolog',
+  },
+  {
+    name: 'a utf-32 label on single-byte-shaped bytes is ignored',
+    bytes: enc(rss(RU, 'utf-32'), 'windows-1251'),
+    expectText: RU,
+    encoding: 'windows-1251',
+    source: 'detected',
+  },
+  {
+    name: 'UTF-8 C1 controls are windows-1252 punctuation (\u0092 → ’, \u0080 → €)',
+    bytes: Buffer.from(rss('don\u0092t pay 5\u0080 \u0093now\u0094'), 'utf-8'),
+    expectText: 'don’t pay 5€ “now”',
+    encoding: 'utf-8',
+    source: 'detected',
+  },
+  {
+    name: 'C1 bytes in a KOI8-R feed are letters, not repaired',
+    bytes: enc(rss('Привет, мир', 'koi8-r'), 'koi8-r'),
+    expectText: 'Привет, мир',
+    encoding: 'koi8-r',
+    source: 'xml-prolog',
+  },
+  {
     name: 'iconv-lite label TextDecoder lacks (iso-8859-16)',
     bytes: enc(rss('Știri din România', 'iso-8859-16'), 'iso-8859-16'),
     expectText: 'Știri din România',
@@ -239,6 +289,37 @@ describe('decodeBody', () => {
     expect(result.text.charCodeAt(0)).not.toBe(0xfeff);
     expect(result.encoding).toBe(c.encoding);
     expect(result.source).toBe(c.source);
+  });
+
+  it.each([
+    [
+      'an unknown prolog label on ASCII bytes',
+      Buffer.from(rss('Plain news', 'bogus')),
+      undefined,
+      /unknown xml-prolog charset "bogus" ignored/,
+    ],
+    [
+      'an unknown header label',
+      Buffer.from(rss('Plain news')),
+      'text/xml; charset=x-nothing',
+      /unknown header charset "x-nothing" ignored/,
+    ],
+    [
+      'non-UTF-8 bytes with no declaration',
+      enc(rss(RU), 'windows-1251'),
+      undefined,
+      /declare no usable charset; read as windows-1251 \(guessed\)/,
+    ],
+  ])('warns on %s', (_name, bytes, contentType, message) => {
+    expect(decodeBody(bytes, contentType).warning).toMatch(message);
+  });
+
+  it.each([
+    ['a declared windows-1251 feed', enc(rss(RU, 'windows-1251'), 'windows-1251'), undefined],
+    ['UTF-8 under a server-default Latin-1 header', enc(rss(FR), 'utf-8'), 'text/xml; charset=iso-8859-1'],
+    ['plain ASCII', Buffer.from(rss('Plain news')), 'text/xml'],
+  ])('no warning for %s', (_name, bytes, contentType) => {
+    expect(decodeBody(bytes, contentType).warning).toBeUndefined();
   });
 
   it('empty body', () => {
@@ -261,6 +342,9 @@ describe('codecFor', () => {
     ['latin1', 'windows-1252'],
     ['koi8-r', 'koi8-r'],
     ['iso-8859-16', 'iso-8859-16'],
+    ['utf-32', 'utf-32be'],
+    ['UTF_32LE', 'utf-32le'],
+    ['utf32be', 'utf-32be'],
   ])('%s → %s', (label, name) => {
     expect(codecFor(label)?.name).toBe(name);
   });
