@@ -2,6 +2,7 @@
 import type { Command } from './command.ts';
 import { runCommand } from './commands/run.ts';
 import { demoCommand } from './commands/demo.ts';
+import { dedupeCommand, storiesCommand } from './commands/dedupe.ts';
 import { pollCommand } from './commands/poll.ts';
 import { validateCommand, schemaCommand } from './commands/config.ts';
 import {
@@ -44,5 +45,7 @@ export const commands: Command[] = [
   subscribersRemoveCommand,
   subscribersImportCommand,
   subscribersExportCommand,
+  dedupeCommand,
+  storiesCommand,
   demoCommand,
 ];

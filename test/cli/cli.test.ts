@@ -118,4 +118,62 @@ describe('tipwire CLI', () => {
     expect(list.stdout).toMatch(/down-feed\s+failing/);
     expect(list.stdout).toMatch(/ok-feed\s+ok\s+KG\s+en\s+2/);
   }, 30_000);
+
+  it('dedupe clusters JSON Lines with the pipeline engine: a translation by URL id joins, another event does not', async () => {
+    const lines = [
+      {
+        id: 'a',
+        url: 'https://24.kg/english/349001/',
+        title: 'Osh court sentences three traffickers of 12 women',
+        summary: 'Three defendants got 8 to 11 years for trafficking 12 women to Dubai.',
+        lang: 'en',
+        published: '2026-11-24T04:15:00Z',
+        source: '24kg-en',
+      },
+      {
+        id: 'b',
+        url: 'https://24.kg/proisshestvija/349001/',
+        title: 'В Оше осуждены трое торговцев людьми',
+        summary: 'Трое обвиняемых получили от 8 до 11 лет за торговлю 12 женщинами в Дубай.',
+        lang: 'ru',
+        published: '2026-11-24T04:40:00Z',
+        source: '24kg-ru',
+      },
+      {
+        id: 'c',
+        url: 'https://kun.uz/en/news/1',
+        title: 'Uzbekistan raises the minimum wage',
+        summary: 'From January the minimum wage rises by 10 percent.',
+        lang: 'en',
+        published: '2026-11-24T05:00:00Z',
+        source: 'kun-uz',
+      },
+      'not json',
+    ];
+    const result = await runCli(['--config', SHIPPED_CONFIG, 'dedupe', '--explain'], {
+      stdin: lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n'),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/stdin:4: not JSON/);
+    const out = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; story: string; relation: string });
+    expect(out.map((o) => o.id)).toEqual(['a', 'b', 'c']);
+    expect(out[1]?.story).toBe(out[0]?.story);
+    expect(out[1]?.relation).toBe('translation');
+    expect(out[2]?.story).not.toBe(out[0]?.story);
+  });
+
+  it('stories lists what a poll clustered', async () => {
+    const dir = writeTestConfig([{ id: 'ok-feed', url: server.url('/ok.xml'), country: 'KG' }], {}, [
+      `127.0.0.1:${server.port}`,
+    ]);
+    await runCli(['--config', dir, 'poll', '--all', '--no-publish']);
+    const result = await runCli(['--config', dir, 'stories', '--since', '3650d']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Human trafficking ring dismantled in Osh/);
+    expect(result.stdout).toMatch(/1 stories/);
+    expect((await runCli(['--config', dir, 'stories', '--topic', 'nope'])).code).toBe(2);
+  }, 30_000);
 });

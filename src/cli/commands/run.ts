@@ -7,6 +7,7 @@ import type { Config } from '../../config/types.ts';
 import { watchConfig } from '../../config/watch.ts';
 import { createHostLimiter } from '../../fetch/index.ts';
 import { runPoll, type PollReport } from '../../jobs/poll.ts';
+import { createClusterer } from '../../jobs/cluster.ts';
 import { publishFeeds } from '../../jobs/publish.ts';
 import { runDigests, digestWakeSchedule, loadDigestTemplates } from '../../jobs/digest.ts';
 import { createMailer } from '../../digest/index.ts';
@@ -31,6 +32,8 @@ export const runCommand: Command = {
     const mailer = createMailer(config, log);
     // MJML compiles once here (and again only when the config changes), never per subscriber.
     let templates = await loadDigestTemplates(config);
+    // The clustering index lives as long as the process, so each poll only adds to it (rebuilt on a config change).
+    let clusterer = createClusterer(config.app.dedupe);
     let limiter = createHostLimiter({
       concurrency: config.app.poll.concurrency,
       perHost: config.app.poll.perHostConcurrency,
@@ -45,7 +48,7 @@ export const runCommand: Command = {
           name: 'poll',
           cron: current.app.poll.schedule,
           run: async (signal) => {
-            status.lastPoll = await runPoll({ store, config, rules, limiter, log }, { signal });
+            status.lastPoll = await runPoll({ store, config, rules, limiter, log, clusterer }, { signal });
             await publishFeeds(store, config, { now: new Date(), log });
           },
         },
@@ -69,6 +72,7 @@ export const runCommand: Command = {
         config = next;
         rules = compileRules(next.topics);
         templates = await loadDigestTemplates(next);
+        clusterer = createClusterer(next.app.dedupe);
         limiter = createHostLimiter({
           concurrency: next.app.poll.concurrency,
           perHost: next.app.poll.perHostConcurrency,
