@@ -145,4 +145,4 @@ for (const row of rows) console.log(line(row));
 console.log(
   `all-pairs at 100,000 items would take ~${(estimate / 1000).toFixed(0)} s (quadratic estimate from the 5,000 baseline)`,
 );
-console.log(`per item at 100,000: ${((previous ?? 0) / 100).toFixed(3)} ms`);
+console.log(`per item at 100,000: ${((previous ?? 0) / 100_000).toFixed(3)} ms`);
