@@ -330,16 +330,20 @@ export class StoryClusterer {
     }
     if (best) return best;
 
-    // 4. same event / translation by shared anchors
-    const counted = new Set<Doc>();
+    // 4. same event / translation by shared anchors: count shared anchors while reading the postings, and verify
+    //    only the items that share at least two (most share one common place or organisation and nothing else)
+    const shared = new Map<Doc, number>();
     for (const [key, anchor] of doc.features.anchors) {
       if (!SPECIFIC.has(anchor.kind)) continue;
       for (const other of recent(this.postings.get(key))) {
-        if (counted.has(other) || !other.alive || !this.inWindow(doc, other, windowHours)) continue;
-        counted.add(other);
-        const candidate = this.verifyEvent(doc, other);
-        if (candidate && (!best || rank(candidate) > rank(best))) best = candidate;
+        if (!other.alive) continue;
+        shared.set(other, (shared.get(other) ?? 0) + 1);
       }
+    }
+    for (const [other, count] of shared) {
+      if (count < 2 || !this.inWindow(doc, other, windowHours)) continue;
+      const candidate = this.verifyEvent(doc, other);
+      if (candidate && (!best || rank(candidate) > rank(best))) best = candidate;
     }
     return best;
   }

@@ -84,6 +84,7 @@ export async function clusterItems(
     (a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id.localeCompare(b.id),
   );
   const assignments = new Map<string, Assignment>();
+  let joined = 0;
   for (const item of ordered) {
     const known = item.storyId ?? clusterer.storyOf(item.id);
     if (known) {
@@ -94,14 +95,16 @@ export async function clusterItems(
       });
       continue;
     }
-    assignments.set(item.id, clusterer.assign(toClusterInput(item)));
+    const assignment = clusterer.assign(toClusterInput(item));
+    // joined: a new item that went into a story, whether opened earlier or in this same run
+    if (assignment.relation !== 'new') joined += 1;
+    assignments.set(item.id, assignment);
   }
 
   // Members of each touched story: what the store already has, plus the items just assigned.
   const members = new Map<string, Map<string, ClassifiedItem>>();
   const follows = new Map<string, string | undefined>();
   const fresh = new Set<string>();
-  let joined = 0;
   for (const item of ordered) {
     const assignment = assignments.get(item.id) as Assignment;
     if (!members.has(assignment.storyId)) members.set(assignment.storyId, new Map());
@@ -121,9 +124,6 @@ export async function clusterItems(
       // A story the clusterer remembers but the store lost (its items were re-classified out): it starts again.
       fresh.add(storyId);
     }
-    joined += ordered.filter(
-      (item) => assignments.get(item.id)?.storyId === storyId && item.storyId === undefined,
-    ).length;
   }
 
   const preferred = new Set([

@@ -1,10 +1,15 @@
-// Operator tools of the dedupe stage: `tipwire dedupe` runs the same clusterer as the pipeline over JSON Lines, so
-// a merge (or a miss) can be reproduced and explained; `tipwire stories` lists what the store has clustered.
+// `tipwire dedupe`: the story clusterer as a filter, for operators testing the engine on their own data.
+// Reads JSON Lines {"id","url","title","summary","lang","published","source"} on stdin and writes {"id","story"} per
+// line (with --explain also "relation", "follows" and "evidence"), using the configured dedupe section.
+// A bad line gets a message naming its line number on stderr and the exit code 1; the other lines still run.
+// `tipwire stories`: a table of recent stories with item counts and languages.
 import { createInterface } from 'node:readline';
-import { TipwireError } from '../../core/errors.ts';
 import { createClusterer } from '../../jobs/cluster.ts';
+import { identityKey } from '../../dedupe/index.ts';
+import { stableId } from '../../core/hash.ts';
+import { TipwireError } from '../../core/errors.ts';
 import { EXIT, type Command } from '../command.ts';
-import { relativeTime, renderTable, truncate } from '../table.ts';
+import { renderTable, truncate } from '../table.ts';
 
 interface DedupeLine {
   id?: unknown;
@@ -17,121 +22,129 @@ interface DedupeLine {
 }
 
 const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() ? value : undefined;
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
 
 export const dedupeCommand: Command = {
   name: 'dedupe',
   summary:
-    'cluster JSON Lines from stdin ({"id","url","title","summary","lang","published","source"}) into {"id","story"} lines',
-  usage: '[--explain]   (reads stdin; --explain adds "relation" and "evidence" to each line)',
+    'cluster JSON Lines items from stdin into stories ({"id","url","title","summary","lang","published","source"} → {"id","story"})',
+  usage: '[--explain]   < items.jsonl',
   options: { explain: { type: 'boolean' } },
   async run(args, ctx) {
     const config = await ctx.loadConfig();
     const clusterer = createClusterer(config.app.dedupe);
-    const lines = createInterface({ input: ctx.stdin, crlfDelay: Infinity });
-    let lineNo = 0;
+    const explain = Boolean(args.values.explain);
+    let lineNumber = 0;
     let bad = 0;
-    for await (const raw of lines) {
-      lineNo += 1;
-      if (!raw.trim()) continue;
-      let line: DedupeLine;
+    for await (const raw of createInterface({ input: ctx.stdin, crlfDelay: Infinity })) {
+      lineNumber += 1;
+      if (raw.trim() === '') continue;
+      let entry: DedupeLine;
       try {
-        line = JSON.parse(raw) as DedupeLine;
-      } catch {
-        ctx.stderr.write(`stdin:${lineNo}: not JSON, skipped\n`);
+        entry = JSON.parse(raw) as DedupeLine;
+        if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+          throw new Error('not a JSON object');
+      } catch (err) {
         bad += 1;
+        ctx.stderr.write(`stdin line ${lineNumber}: ${(err as Error).message}\n`);
         continue;
       }
-      const id = text(line.id);
-      const title = text(line.title);
-      const published = text(line.published);
-      if (!id || !title || !published || Number.isNaN(Date.parse(published))) {
-        ctx.stderr.write(`stdin:${lineNo}: needs "id", "title" and an ISO date in "published", skipped\n`);
+      const title = text(entry.title);
+      const published = text(entry.published);
+      const when = published ? Date.parse(published) : Number.NaN;
+      if (!title || Number.isNaN(when)) {
         bad += 1;
+        ctx.stderr.write(
+          `stdin line ${lineNumber}: ${!title ? '"title" is missing or empty' : `"published" is not a date: ${String(entry.published)}`}\n`,
+        );
         continue;
       }
+      const source = text(entry.source) ?? 'stdin';
+      const url = text(entry.url);
+      const publishedAt = new Date(when).toISOString();
+      const id =
+        text(entry.id) ?? stableId(identityKey({ url, title, publishedAt }, source, config.app.dedupe));
       const assignment = clusterer.assign({
         id,
-        sourceId: text(line.source) ?? 'stdin',
-        url: text(line.url),
+        sourceId: source,
+        url,
         title,
-        text: text(line.summary) ?? '',
-        language: text(line.lang),
-        publishedAt: new Date(published).toISOString(),
+        text: text(entry.summary) ?? '',
+        language: text(entry.lang),
+        publishedAt,
       });
-      const out = args.values.explain
-        ? { id, story: assignment.storyId, relation: assignment.relation, evidence: assignment.evidence }
-        : { id, story: assignment.storyId };
+      const out: Record<string, unknown> = { id, story: assignment.storyId };
+      if (explain) {
+        out.relation = assignment.relation;
+        if (assignment.followsStoryId) out.follows = assignment.followsStoryId;
+        out.evidence = assignment.evidence;
+      }
       ctx.stdout.write(`${JSON.stringify(out)}\n`);
     }
-    return bad > 0 ? EXIT.failed : EXIT.ok;
+    return bad === 0 ? EXIT.ok : EXIT.failed;
   },
 };
 
-/** "7d", "48h" or an ISO date → ISO date. */
-export function parseSince(value: string, now = new Date()): string {
-  const relative = /^(\d+)([dh])$/.exec(value);
+/** "7d", "36h", "90m" or an ISO date → ISO date. */
+export function parseSince(value: string, now: Date): string {
+  const relative = /^(\d+)\s*([dhm])$/i.exec(value.trim());
   if (relative) {
-    const hours = Number(relative[1]) * (relative[2] === 'd' ? 24 : 1);
-    return new Date(now.getTime() - hours * 3_600_000).toISOString();
+    const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[
+      (relative[2] ?? 'd').toLowerCase() as 'd' | 'h' | 'm'
+    ];
+    return new Date(now.getTime() - Number(relative[1]) * unit).toISOString();
   }
-  const time = Date.parse(value);
-  if (Number.isNaN(time))
-    throw new TipwireError('USAGE', `--since "${value}" is neither 7d/48h nor an ISO date`);
-  return new Date(time).toISOString();
+  const absolute = Date.parse(value);
+  if (Number.isNaN(absolute))
+    throw new TipwireError(
+      'USAGE',
+      `stories: --since "${value}" is neither an ISO date nor a span like 7d, 36h`,
+    );
+  return new Date(absolute).toISOString();
 }
 
 export const storiesCommand: Command = {
   name: 'stories',
-  summary: 'recent stories with their item counts, languages and sources',
-  usage: '[--since 7d|ISO] [--topic ID] [--country CC] [--limit N] [--json]',
+  summary: 'recent stories with their item counts and languages',
+  usage: '[--since ISO|7d] [--topic ID] [--limit N]',
   options: {
     since: { type: 'string' },
-    topic: { type: 'string' },
-    country: { type: 'string' },
+    topic: { type: 'string', multiple: true },
     limit: { type: 'string' },
-    json: { type: 'boolean' },
   },
   async run(args, ctx) {
-    const config = await ctx.loadConfig();
-    const topic = args.values.topic as string | undefined;
-    if (topic && !config.topics.topics.some((t) => t.id === topic)) {
-      throw new TipwireError(
-        'USAGE',
-        `no topic "${topic}" (topics: ${config.topics.topics.map((t) => t.id).join(', ')})`,
-      );
+    let since: string;
+    try {
+      since = parseSince((args.values.since as string | undefined) ?? '7d', new Date());
+    } catch (err) {
+      ctx.stderr.write(`${(err as Error).message}\n`);
+      return EXIT.usage;
     }
-    const limit = Number(args.values.limit ?? 50);
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new TipwireError('USAGE', '--limit must be a positive whole number');
+    const limit = Number((args.values.limit as string | undefined) ?? 50);
+    if (!Number.isInteger(limit) || limit <= 0) {
+      ctx.stderr.write(
+        `stories: --limit must be a positive whole number, got "${String(args.values.limit)}"\n`,
+      );
+      return EXIT.usage;
+    }
+    const config = await ctx.loadConfig();
     const store = await ctx.openStore(config);
     try {
-      const country = args.values.country as string | undefined;
-      const stories = await store.listStories({
-        firstSeenSince: parseSince((args.values.since as string | undefined) ?? '7d'),
-        topics: topic ? [topic] : undefined,
-        countries: country ? [country.toLowerCase()] : undefined,
-        limit,
-      });
-      if (args.values.json) {
-        ctx.stdout.write(`${JSON.stringify(stories, null, 2)}\n`);
-        return EXIT.ok;
-      }
+      const topics = args.values.topic as string[] | undefined;
+      const stories = await store.listStories({ firstSeenSince: since, topics, limit });
+      const rows = stories.map((story) => [
+        story.firstSeenAt.slice(0, 16).replace('T', ' '),
+        story.items.length,
+        story.languages.join(','),
+        new Set(story.items.map((item) => item.sourceId)).size,
+        story.topics.join(','),
+        truncate(story.representative.title, 70),
+        story.followsStoryId ? `follows ${story.followsStoryId}` : '',
+      ]);
       ctx.stdout.write(
-        renderTable(
-          ['story', 'first seen', 'items', 'languages', 'sources', 'topics', 'title'],
-          stories.map((story) => [
-            story.id,
-            relativeTime(story.firstSeenAt),
-            story.items.length,
-            story.languages.join(','),
-            [...new Set(story.items.map((item) => item.sourceId))].join(','),
-            story.topics.join(','),
-            truncate(story.representative.title, 60),
-          ]),
-        ),
+        renderTable(['first seen (UTC)', 'items', 'languages', 'sources', 'topics', 'title', ''], rows),
       );
-      ctx.stdout.write(`${stories.length} stories\n`);
+      ctx.stdout.write(`${stories.length} ${stories.length === 1 ? 'story' : 'stories'} since ${since}\n`);
       return EXIT.ok;
     } finally {
       await store.close();
