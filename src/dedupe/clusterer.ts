@@ -385,6 +385,7 @@ export class StoryClusterer {
     let shared = 0;
     let sharedSpecific = 0;
     let sharedHard = 0;
+    let sharedSmall = 0;
     let sharedInTitles = 0;
     let totalMine = 0;
     let totalTheirs = 0;
@@ -393,6 +394,11 @@ export class StoryClusterer {
       totalMine += w;
       const match = theirs.get(anchor.key);
       if (match) {
+        // Small numbers (1–9, times) are common: together they count as one anchor at most.
+        if (anchor.kind === 'small') {
+          sharedSmall += 1;
+          if (sharedSmall > 1) continue;
+        }
         shared += w;
         sharedKeys.push(anchor.key);
         if (SPECIFIC.has(anchor.kind)) sharedSpecific += 1;

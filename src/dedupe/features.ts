@@ -133,7 +133,9 @@ interface Token {
 
 function tokenise(text: string): Token[] {
   const tokens: Token[] = [];
-  const pattern = /[\p{L}\p{M}][\p{L}\p{M}'-]*|\d{1,2}:\d\d\b|\d+(?:[.,\u00a0 ]\d{3})*(?:[.,]\d+)?|[.!?;:]/gu;
+  // Words may carry digits ("COVID-19", "24kg", "G7"): they are words, not numbers; "8-year" is 8 and "year".
+  const pattern =
+    /\p{N}*[\p{L}\p{M}][\p{L}\p{M}\p{N}']*(?:-[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}']*)*|\d{1,2}:\d\d\b|\d+(?:[.,\u00a0 ]\d{3})*(?:[.,]\d+)?|[.!?;:]/gu;
   let sentenceStart = true;
   let index = 0;
   for (const match of text.matchAll(pattern)) {
