@@ -21,8 +21,6 @@ export interface Features {
   content: Uint32Array;
   titleContent: Uint32Array;
   anchors: Map<string, Anchor>;
-  /** Words (lower case) of the title and text, for follow-up markers. */
-  words: string[];
 }
 
 // Lines that syndication adds around the same article: "The post … appeared first on …", "Read more", bylines…
@@ -306,9 +304,6 @@ export function extractFeatures(title: string, text: string, language: string | 
   scan(textTokens, false);
   scan(titleTokens, true);
 
-  const words = [...titleTokens, ...textTokens]
-    .map((token) => token.lower)
-    .filter((word) => !/^\d/.test(word));
   const shingleWords = [...titleTokens, ...textTokens].map((token) => token.lower);
   const shingles: number[] = [];
   for (let i = 0; i + 2 < shingleWords.length; i += 1) {
@@ -326,7 +321,6 @@ export function extractFeatures(title: string, text: string, language: string | 
     content: sortedUnique(contentOf([...titleTokens, ...textTokens])),
     titleContent: sortedUnique(contentOf(titleTokens)),
     anchors,
-    words,
   };
 }
 
