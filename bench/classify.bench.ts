@@ -7,7 +7,7 @@
 // and each one's ratio to the baseline measured in the same run. Goal: classify >= 20,000 items/s on one core.
 import { readFileSync } from 'node:fs';
 import { compileRules, classifyItem } from '../src/classify/index.ts';
-import { loadTopicsFile } from '../src/classify/load.ts';
+import { loadTopicsFile } from '../src/config/load.ts';
 import { parseLabelled } from '../src/classify/eval.ts';
 import type { TopicsConfig } from '../src/config/topics-schema.ts';
 

@@ -13,10 +13,8 @@
 import type { Evidence } from '../core/types.ts';
 import { parseExpression, TermSyntaxError } from './rules.ts';
 import type { AltAst, SetTable } from './rules.ts';
-import { stemFamily, wordForm } from './stem.ts';
-import type { WordForm } from './stem.ts';
-import { tokenize } from './normalize.ts';
-import type { Tokens } from './normalize.ts';
+import { stemFamily, tokenize, wordForm } from '../text/index.ts';
+import type { Tokens, WordForm } from '../text/index.ts';
 
 interface TrieNode {
   next: Map<number, TrieNode>;

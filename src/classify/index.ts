@@ -7,17 +7,16 @@
 import { stableId } from '../core/hash.ts';
 import { TipwireError } from '../core/errors.ts';
 import type { Classification, TopicInfo, TopicMatch } from '../core/types.ts';
-import type { TopicsConfig } from '../config/topics-schema.ts';
 import { Engine, scoreTokens } from './engine.ts';
-import { tokenize } from './normalize.ts';
-import type { TopicScore } from './engine.ts';
+import { tokenize } from '../text/index.ts';
+import type { RuleInput, TopicScore } from './engine.ts';
 import { TermSyntaxError } from './rules.ts';
-import { detectLanguage } from './language.ts';
+import { detectLanguage } from '../text/index.ts';
 import { countriesInTokens } from './countries.ts';
 
-export { detectLanguage, LANGUAGES } from './language.ts';
+export { detectLanguage, LANGUAGES } from '../text/index.ts';
 export { extractCountries } from './countries.ts';
-export { tokenize } from './normalize.ts';
+export { tokenize } from '../text/index.ts';
 export type { TopicScore } from './engine.ts';
 
 export interface CompiledRules {
@@ -36,7 +35,23 @@ export interface ClassifyInput {
   allowedLanguages?: string[] | undefined;
 }
 
-export function compileRules(config: TopicsConfig): CompiledRules {
+/**
+ * The topics file as the config loader hands it over (config/topics-schema.ts validates it; this stage only needs
+ * its shape and imports nothing of config).
+ */
+export interface TopicsInput {
+  settings: { titleWeight: number; window: number };
+  sets: Record<string, Record<string, string[]>>;
+  topics: {
+    id: string;
+    names: Record<string, string>;
+    description?: string | undefined;
+    threshold: number;
+    terms: Record<string, (string | RuleInput)[]>;
+  }[];
+}
+
+export function compileRules(config: TopicsInput): CompiledRules {
   let engine: Engine;
   try {
     engine = new Engine({

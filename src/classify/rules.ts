@@ -11,7 +11,7 @@
 // adjacent). A chain `A NEAR/3 B NEAR/5 C` grows the span left to right. `@name` stands for every term of the named
 // set in `sets:` (each in its own language). Words are folded exactly like text (normalize.ts): case, ё, Turkic
 // letters, apostrophes. A hyphenated word ("anti-trafficking") is a phrase of its parts, as in text.
-import { foldWords } from './normalize.ts';
+import { foldWords } from '../text/index.ts';
 
 export type WordMode = 'exact' | 'prefix' | 'stem';
 

@@ -3,13 +3,13 @@
 // operator fixes a file in one pass. Nothing here keeps state: hot reload (watch.ts) calls it again.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Source } from '../core/types.ts';
 import { TipwireError } from '../core/errors.ts';
 import { appSchema, sourcesFileSchema, type AppConfig } from './schema.ts';
-import { topicsFileSchema } from './topics-schema.ts';
+import { topicsFileSchema, type TopicsConfig } from './topics-schema.ts';
 import type { Config } from './types.ts';
 import { applyEnv } from './env.ts';
 
@@ -224,6 +224,18 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env): C
     ),
     topicsVersion: hash(topicsFile?.text ?? ''),
   });
+}
+
+/**
+ * One topics file on its own (`tipwire classify --topics FILE`, `eval --compare`, tests, benches): the same reading
+ * and validation as loadConfig, the same `file:line:col path: message` problems.
+ */
+export function loadTopicsFile(path: string): TopicsConfig {
+  const problems: ConfigProblem[] = [];
+  const parsed = readYaml(dirname(path), basename(path), true, problems);
+  const topics = parsed ? validate(topicsFileSchema, parsed, parsed.doc.toJS(), problems) : undefined;
+  if (problems.length > 0 || !topics) throw configError(problems);
+  return deepFreeze(topics);
 }
 
 export function configError(problems: ConfigProblem[]): TipwireError {

@@ -3,9 +3,19 @@
 //   - content: hashed stems of the content words — for "same event, other words" within a language
 //   - anchors: language-independent keys — places and organisations (alias table), names (phonetic key), numbers,
 //     dates, acronyms — for same event and across languages; each records whether the title has it
-import { stemmer as stemEnglish } from '@orama/stemmers/english';
-import { stemmer as stemRussian } from '@orama/stemmers/russian';
-import { ALIASES, phoneticKey, transliterate, type Alias } from './aliases.ts';
+import {
+  ALIASES,
+  STOPWORDS,
+  comparisonStem as stem,
+  hash32,
+  monthOf,
+  normaliseText,
+  phoneticKey,
+  tokenizeCased as tokenise,
+  transliterate,
+  type Alias,
+  type CasedToken as Token,
+} from '../text/index.ts';
 
 export type AnchorKind =
   'place' | 'country' | 'org' | 'name' | 'number' | 'small' | 'year' | 'date' | 'acronym';
@@ -39,26 +49,6 @@ const BOILERPLATE: RegExp[] = [
 const TITLE_PREFIX =
   /^\s*((breaking|update[d]?|exclusive|video|photo|watch|срочно|обновлено|эксклюзив|видео|фото)\b\s*[:|–—-]\s*)+/iu;
 
-const STOPWORDS = new Set(
-  (
-    'a an the and or but of in on at to for from by with without about as into over after before under between during ' +
-    'is are was were be been being has have had do does did will would shall should can could may might must this that ' +
-    'these those it its he she they we you i his her their our your them him us not no also than then there here which ' +
-    'who whom whose what when where why how all any each more most other some such only own same so too very just one ' +
-    'two three said says say according new year years day days week month people including while against within ' +
-    'и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от меня ' +
-    'еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь опять уж вам ведь там ' +
-    'потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже ' +
-    'себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее ' +
-    'сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про ' +
-    'всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им ' +
-    'более всегда конечно всю между это также года году год время которые который которая которых также заявил ' +
-    'сообщает сообщил сообщили отметил говорится ва билан учун бу ҳам бўйича va bilan uchun bu ham bo‘yicha boʻyicha ' +
-    'жана менен үчүн бул да мен деп жылы және үшін бұл мен деп жылы бо ки дар аз ба ва барои ин ҳам we bilen üçin bu ' +
-    'hem boýunça ýyl ýylyň yil yilda жыл жылы сол'
-  ).split(/\s+/),
-);
-
 // Capitalised words that are not names: sentence openers, titles, weekdays, institutions in general.
 const NOT_NAMES = new Set(
   (
@@ -73,43 +63,6 @@ const NOT_NAMES = new Set(
   ).split(/\s+/),
 );
 
-const MONTHS: Record<string, number> = {};
-const MONTH_NAMES: string[][] = [
-  ['january', 'jan', 'январ', 'yanvar', 'қаңтар', 'январь', 'ýanwar', 'январ'],
-  ['february', 'feb', 'феврал', 'fevral', 'ақпан', 'fewral'],
-  ['march', 'mar', 'март', 'mart', 'наурыз'],
-  ['april', 'apr', 'апрел', 'aprel', 'сәуір'],
-  ['may', 'мая', 'май', 'мамыр', 'maý'],
-  ['june', 'jun', 'июн', 'iyun', 'маусым', 'iýun'],
-  ['july', 'jul', 'июл', 'iyul', 'шілде', 'iýul'],
-  ['august', 'aug', 'август', 'avgust', 'тамыз', 'awgust'],
-  ['september', 'sep', 'sept', 'сентябр', 'sentyabr', 'қыркүйек', 'sentýabr'],
-  ['october', 'oct', 'октябр', 'oktyabr', 'қазан', 'oktýabr'],
-  ['november', 'nov', 'ноябр', 'noyabr', 'қараша', 'noýabr'],
-  ['december', 'dec', 'декабр', 'dekabr', 'желтоқсан', 'dekabr'],
-];
-MONTH_NAMES.forEach((names, index) => {
-  for (const name of names) MONTHS[name] = index + 1;
-});
-
-function monthOf(word: string): number | undefined {
-  if (MONTHS[word] !== undefined && word.length > 2) return MONTHS[word];
-  // Russian genitive ("мая", "марта", "сентября"): a known stem plus a one- or two-letter ending
-  for (let cut = 1; cut <= 2; cut += 1) {
-    const stem = word.slice(0, word.length - cut);
-    if (stem.length >= 2 && MONTHS[stem] !== undefined && /[а-я]$/.test(word)) return MONTHS[stem];
-  }
-  return undefined;
-}
-
-export function normaliseText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/[’ʻʼ‘`]/g, "'")
-    .replace(/ё/g, 'е')
-    .replace(/Ё/g, 'Е');
-}
-
 function stripBoilerplate(text: string): string {
   let out = text;
   for (const pattern of BOILERPLATE) out = out.replace(pattern, ' ');
@@ -121,45 +74,6 @@ export function stripTitlePrefix(title: string): string {
   return stripped.trim() === '' ? title : stripped;
 }
 
-interface Token {
-  raw: string;
-  lower: string;
-  /** Offset of the token in its text (0 = first word). */
-  index: number;
-  sentenceStart: boolean;
-}
-
-function tokenise(text: string): Token[] {
-  const tokens: Token[] = [];
-  // Words may carry digits ("COVID-19", "24kg", "G7"): they are words, not numbers; "8-year" is 8 and "year".
-  const pattern =
-    /\p{N}*[\p{L}\p{M}][\p{L}\p{M}\p{N}']*(?:-[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}']*)*|\d{1,2}:\d\d\b|\d+(?:[.,\u00a0 ]\d{3})*(?:[.,]\d+)?|[.!?;:]/gu;
-  let sentenceStart = true;
-  let index = 0;
-  for (const match of text.matchAll(pattern)) {
-    const raw = match[0].replace(/^['-]+|['-]+$/g, '');
-    if (raw === '') continue;
-    if (/^[.!?;:]$/.test(raw)) {
-      sentenceStart = true;
-      continue;
-    }
-    tokens.push({ raw, lower: raw.toLowerCase(), index, sentenceStart });
-    index += 1;
-    sentenceStart = false;
-  }
-  return tokens;
-}
-
-/** 32-bit FNV-1a of a string. */
-export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 function sortedUnique(values: number[]): Uint32Array {
   const array = Uint32Array.from(values).sort();
   let write = 0;
@@ -167,13 +81,6 @@ function sortedUnique(values: number[]): Uint32Array {
     if (read === 0 || array[read] !== array[read - 1]) array[write++] = array[read] ?? 0;
   }
   return array.slice(0, write);
-}
-
-function stem(word: string, language: string | undefined): string {
-  if (/^[a-z]+$/.test(word) && (language === 'en' || language === undefined)) return stemEnglish(word);
-  if (/^[а-я]+$/.test(word) && (language === 'ru' || language === undefined)) return stemRussian(word);
-  // Turkic languages are agglutinative: the first six letters are a fair stem for comparison within a language
-  return word.slice(0, 6);
 }
 
 const ALIAS_INDEX = new Map<string, { alias: Alias; words: string[] }[]>();

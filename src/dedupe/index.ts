@@ -9,4 +9,5 @@ export {
   type Relation,
 } from './clusterer.ts';
 export { extractFeatures, type Features, type Anchor } from './features.ts';
-export { transliterate, phoneticKey, ALIASES } from './aliases.ts';
+// Moved to the shared text toolkit (src/text); re-exported for the dedupe tests that use them through here.
+export { transliterate, phoneticKey, ALIASES } from '../text/index.ts';

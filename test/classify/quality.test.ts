@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileRules } from '../../src/classify/index.ts';
-import { loadTopicsFile } from '../../src/classify/load.ts';
+import { loadTopicsFile } from '../../src/config/load.ts';
 import { evaluate, parseLabelled } from '../../src/classify/eval.ts';
 
 const rules = compileRules(loadTopicsFile('config/topics.yaml'));

@@ -10,7 +10,7 @@ import { TipwireError } from '../../core/errors.ts';
 import type { TopicsConfig } from '../../config/topics-schema.ts';
 import { classifyItem, compileRules, itemLanguage, scoreItem } from '../../classify/index.ts';
 import type { CompiledRules, TopicScore } from '../../classify/index.ts';
-import { loadTopicsFile } from '../../classify/load.ts';
+import { loadTopicsFile } from '../../config/load.ts';
 import { evaluate, formatReport, parseLabelled } from '../../classify/eval.ts';
 import { EXIT, type Command, type CommandContext, type ParsedArgs } from '../command.ts';
 

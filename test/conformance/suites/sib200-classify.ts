@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyItem, compileRules, detectLanguage } from '../../../src/classify/index.ts';
-import { loadTopicsFile } from '../../../src/classify/load.ts';
+import { loadTopicsFile } from '../../../src/config/load.ts';
 import { readSentences } from './sib200-dedupe.ts';
 import type { SuiteResult, SuiteRunner } from '../suite.ts';
 

@@ -4,6 +4,8 @@
 // - Turkic languages (tk, uz, kk, ky) and Tajik (tg): the rule word is written as a stem and a text word matches when
 //   the rest of it is a chain of known suffixes ("migrant" + "lar" + "ning", "сауда" + "сы" + "на"). Suffix lists are
 //   folded (normalize.ts), so one list serves letters written with or without their diacritics.
+// - comparisonStem: one stem per word for comparing two texts (dedupe): Snowball for en/ru words, the first six
+//   letters for the agglutinative languages.
 // - any other language code: exact word only.
 // Text words are stemmed only when they are candidates (they begin with a rule stem), so the cost stays with the few
 // words that might match.
@@ -142,4 +144,15 @@ export function wordForm(word: string, mode: 'exact' | 'prefix' | 'stem', lang: 
     };
   }
   return { key: word, accepts: (t) => t === word };
+}
+
+/**
+ * One stem per lower-case word, for comparing texts rather than matching rules: Snowball for English and Russian
+ * words (when the language allows them), else the first six letters (Turkic words are agglutinative, and the first
+ * six letters are a fair stem for comparison within a language).
+ */
+export function comparisonStem(word: string, language: string | undefined): string {
+  if (/^[a-z]+$/.test(word) && (language === 'en' || language === undefined)) return snowball('en', word);
+  if (/^[а-я]+$/.test(word) && (language === 'ru' || language === undefined)) return snowball('ru', word);
+  return word.slice(0, 6);
 }

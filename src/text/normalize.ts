@@ -194,3 +194,49 @@ export function tokenize(input: string): Tokens {
 export function foldWords(input: string): string[] {
   return tokenize(input).words;
 }
+
+/**
+ * A lighter normalisation that keeps case and letters as written (NFKC, one apostrophe, ё→е), for readers of the
+ * text that need capitals and sentence boundaries (names, acronyms: the dedupe stage's anchors).
+ */
+export function normaliseText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[’ʻʼ‘`]/g, "'")
+    .replace(/ё/g, 'е')
+    .replace(/Ё/g, 'Е');
+}
+
+/** A word as written, with its lower-case form, its index among the words, and whether it opens a sentence. */
+export interface CasedToken {
+  raw: string;
+  lower: string;
+  /** Offset of the token in its text (0 = first word). */
+  index: number;
+  sentenceStart: boolean;
+}
+
+/**
+ * Words that keep their case and their digits ("COVID-19", "24kg", "1 200", "10:30"), with sentence starts: the
+ * tokenisation for names, numbers and dates. `tokenize` above is the one for matching words.
+ */
+export function tokenizeCased(text: string): CasedToken[] {
+  const tokens: CasedToken[] = [];
+  // Words may carry digits ("COVID-19", "24kg", "G7"): they are words, not numbers; "8-year" is 8 and "year".
+  const pattern =
+    /\p{N}*[\p{L}\p{M}][\p{L}\p{M}\p{N}']*(?:-[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}']*)*|\d{1,2}:\d\d\b|\d+(?:[.,\u00a0 ]\d{3})*(?:[.,]\d+)?|[.!?;:]/gu;
+  let sentenceStart = true;
+  let index = 0;
+  for (const match of text.matchAll(pattern)) {
+    const raw = match[0].replace(/^['-]+|['-]+$/g, '');
+    if (raw === '') continue;
+    if (/^[.!?;:]$/.test(raw)) {
+      sentenceStart = true;
+      continue;
+    }
+    tokens.push({ raw, lower: raw.toLowerCase(), index, sentenceStart });
+    index += 1;
+    sentenceStart = false;
+  }
+  return tokens;
+}
