@@ -2,7 +2,7 @@
 // and returns one frozen Config. Every problem is reported at once, each as `file:line:col path: message`, so an
 // operator fixes a file in one pass. Nothing here keeps state: hot reload (watch.ts) calls it again.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -37,6 +37,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+// Real config files are kilobytes (a thousand sources is about 200 KB); a bigger one is a mistake or an attack, and
+// parsing 10 MB of YAML stalls the server for seconds and holds hundreds of MB.
+export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+
 interface ParsedFile {
   file: string;
   text: string;
@@ -54,6 +58,15 @@ function readYaml(
   const file = relative(process.cwd(), path) || path;
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_CONFIG_BYTES) {
+      problems.push({
+        file,
+        path: '',
+        message: `is ${size} bytes; config files are capped at ${MAX_CONFIG_BYTES} bytes (is it the right file?)`,
+      });
+      return undefined;
+    }
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return undefined;
@@ -62,6 +75,18 @@ function readYaml(
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // A file that exists but holds nothing is a half-saved edit (or a truncation), never "use the defaults": those
+  // would bring the development signing secret back. Deleting the file is how to ask for the defaults.
+  if (doc.errors.length === 0 && (doc.contents === null || doc.toJS() === null)) {
+    problems.push({
+      file,
+      path: '',
+      message: required
+        ? 'is empty'
+        : 'is empty (a half-saved edit?); write its settings, or delete the file to use the defaults',
+    });
+    return undefined;
+  }
   for (const error of doc.errors) {
     const pos = lines.linePos(error.pos[0]);
     problems.push({

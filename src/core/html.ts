@@ -176,10 +176,24 @@ const toText = compile({
   ],
 });
 
-/** Reduce HTML to one line of text: markup removed, entities decoded, whitespace collapsed. */
+/**
+ * Reduce HTML to one line of text: markup removed, entities decoded, whitespace collapsed. Titles and summaries are
+ * text: an element whose content is dropped (script, svg…) is dropped only when it is closed; an unclosed one loses
+ * its tag and keeps its words, so `"><svg/onload=alert(1)> Ring jailed` reads `"> Ring jailed`, not `">`.
+ */
 export function htmlToPlainText(html: string): string {
   if (!/[<&]/.test(html)) return collapse(html);
-  return collapse(toText(html));
+  return collapse(toText(withoutUnclosedDrops(html)));
+}
+
+const DROP_OPENING = new RegExp(`<(${DROP_WITH_CONTENT.join('|')})(?=[\\s/>])[^>]*>?`, 'gi');
+
+/** Removes the opening tags of drop-with-content elements that have no closing tag after them. */
+function withoutUnclosedDrops(html: string): string {
+  const lower = html.toLowerCase();
+  return html.replace(DROP_OPENING, (tag: string, name: string, offset: number) =>
+    lower.includes(`</${name.toLowerCase()}`, offset + tag.length) ? tag : '',
+  );
 }
 
 function collapse(text: string): string {

@@ -43,6 +43,8 @@ export interface SourceState {
   lastFormat?: string | undefined;
   lastEncoding?: string | undefined;
   lastItemCount?: number | undefined;
+  /** What the last successful read had to repair or cut (decoding, dates, oversized titles), at most 20 notes. */
+  lastWarnings?: string[] | undefined;
 }
 
 /** One entry of one feed, normalised. Built by parse (wire fields) and the poll job (source, identity). */

@@ -5,7 +5,7 @@
 // (built by nodemailer's stream transport) into paths.outbox, so the digest job works with no setup.
 // Every failure becomes TipwireError MAIL_FAILED with details.permanent: true for 5xx replies (the address or
 // message is refused), false for 4xx replies and connection trouble (worth a retry).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from '../core/log.ts';
@@ -115,8 +115,14 @@ export function createFileMailer(dir: string, log: Logger): Mailer {
         const file = join(dir, `${safeFileName(mail.fileName ?? mail.messageId)}.eml`);
         // Write then rename: a crash leaves either the whole message or none, and a repeat overwrites the same file.
         const partial = `${file}.partial`;
-        writeFileSync(partial, info.message as Buffer);
-        renameSync(partial, file);
+        try {
+          writeFileSync(partial, info.message as Buffer);
+          renameSync(partial, file);
+        } catch (err) {
+          // A full or read-only disk: leave no truncated message behind; the digest is retried later.
+          rmSync(partial, { force: true });
+          throw err;
+        }
         return { messageId: mail.messageId, response: file };
       } catch (err) {
         throw mailError(err, mail.to.address);

@@ -1,8 +1,9 @@
 // Turns composed content into a mail: subject, preheader, HTML and plain text. The MJML templates are compiled
 // once (compileTemplates, strict validation, includes confined to the templates folder) into fill functions;
 // rendering one subscriber is then only compose + fill, a fraction of a millisecond, never an MJML compile.
-// Size budget: when the HTML exceeds maxHtmlBytes (Gmail clips above ~102 KB) the per-topic cap shrinks one step at
-// a time and the content is filled again; the stories left out are counted in the "more in the web view" links.
+// Size budget: titles and summaries are shortened per story, so no one story can blow the budget; when the HTML still
+// exceeds maxHtmlBytes (Gmail clips above ~102 KB) the per-topic cap shrinks (never below one story per section) and
+// the content is filled again; the stories left out are counted in each section's "more in the web view" link.
 // The text part is built from the same view, readable alone: headings, one story per paragraph, URLs on own lines.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -105,6 +106,8 @@ export interface RenderedDigest extends RenderedMail {
 }
 
 const SUMMARY_CHARS = 220;
+// A headline longer than this is shortened in the mail, so no single story can push the digest over its budget.
+const TITLE_CHARS = 200;
 
 /** About two lines of text: cut at a word boundary, with an ellipsis. */
 export function twoLines(text: string, max = SUMMARY_CHARS): string {
@@ -195,7 +198,7 @@ function buildView(content: DigestContent, ctx: RenderContext): DigestViewModel 
       ([language, sources]) => `${language}: ${[...new Set(sources)].join(', ')}`,
     );
     return {
-      title: picked.item.title,
+      title: twoLines(picked.item.title, TITLE_CHARS),
       url: safeLink(picked.item) ?? ctx.links.topic(topic),
       source: sourceName(ctx, picked.item),
       date: shortDate(picked.item.publishedAt, ctx.timeZone, locale),
@@ -296,7 +299,7 @@ export function renderDigest(
     const content = composeDigest(stories, prefs, { topicOrder: ctx.topicOrder, cap });
     const view = buildView(content, ctx);
     const html = templates.digest(view as unknown as Record<string, unknown>);
-    if (Buffer.byteLength(html) <= ctx.maxHtmlBytes || cap === 0) {
+    if (Buffer.byteLength(html) <= ctx.maxHtmlBytes || cap <= 1) {
       return {
         subject: view.subject,
         preheader: view.preheader,
@@ -310,7 +313,8 @@ export function renderDigest(
     // Shrink faster while far over budget: a few refills, not one per story.
     const ratio = ctx.maxHtmlBytes / Buffer.byteLength(html);
     cap = Math.min(cap - 1, Math.floor(cap * ratio));
-    cap = Math.max(cap, 0);
+    // Every section keeps its newest story: the budget shortens sections, it never empties one.
+    cap = Math.max(cap, 1);
   }
 }
 

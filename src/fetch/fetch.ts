@@ -73,6 +73,8 @@ export type FetchResult =
       text: string;
       encoding: string;
       encodingSource: EncodingSource;
+      /** Set when the bytes broke what XML requires of them (see decode.ts); kept in the source's state. */
+      encodingWarning?: string;
       contentType?: string;
     });
 
@@ -509,6 +511,7 @@ async function fetchNow(request: FetchRequest, options: FetchOptions): Promise<F
         text: decoded.text,
         encoding: decoded.encoding,
         encodingSource: decoded.source,
+        ...optional('encodingWarning', decoded.warning),
         ...optional('contentType', contentType),
         elapsedMs: Math.round(performance.now() - started),
       };

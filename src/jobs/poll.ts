@@ -218,6 +218,7 @@ async function pollOne(
       lastFormat: feed.format,
       lastEncoding: fetched.encoding,
       lastItemCount: feed.entries.length,
+      lastWarnings: sourceWarnings(fetched.encodingWarning, feed.warnings),
     });
     if (feed.lenient) sourceLog.info({ warnings: feed.warnings }, 'feed is not well-formed; read leniently');
     sourceLog.debug({ entries: feed.entries.length, inserted, updated }, 'polled');
@@ -422,4 +423,10 @@ export async function runPoll(deps: PollDeps, options: PollOptions = {}): Promis
     'poll finished',
   );
   return report;
+}
+
+/** The notes kept in a source's state: the decoder's first, then the parser's, at most 20; none → undefined. */
+function sourceWarnings(decoding: string | undefined, parsing: string[]): string[] | undefined {
+  const all = decoding === undefined ? parsing : [decoding, ...parsing];
+  return all.length === 0 ? undefined : all.slice(0, 20);
 }

@@ -10,6 +10,9 @@ import type { RawEntry, RawFeed, RawLink, RawText } from './raw.ts';
 import type { FeedEntry, ParseContext, ParsedFeed } from './types.ts';
 
 const SUMMARY_MAX = 1000;
+// A headline longer than this is not a headline: feeds that put an article in <title> would otherwise fill feeds
+// and digests with it (a 1 MB title once emptied a digest section). The cut is noted in the source's state.
+const TITLE_MAX = 300;
 const TITLE_FROM_SUMMARY_MAX = 100;
 const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
 
@@ -162,6 +165,10 @@ function entryOf(
   const summaryText = plain(raw.summary) || plain(raw.content);
   const summary = cutAtWord(summaryText, SUMMARY_MAX);
   let title = plain(raw.title);
+  if (title.length > TITLE_MAX) {
+    warnings.push(`${what}: title of ${title.length} characters cut to ${TITLE_MAX}`);
+    title = cutAtWord(title, TITLE_MAX);
+  }
   if (title === '') title = cutAtWord(summaryText, TITLE_FROM_SUMMARY_MAX);
   const contentHtml =
     toHtml(raw.content, raw.base, feed.base, feedLink, ctx.url) ??

@@ -182,6 +182,24 @@ describe('renderDigest', () => {
     expect(out.text).toContain('https://tipwire.example/stories?topic=trafficking');
   });
 
+  it('a story with a 1 MB title is shortened; no section is emptied and every announced story is listed or linked', () => {
+    const stories = sampleStories(45, SINCE, UNTIL);
+    const giant = stories[42]!; // among the newest, so the cap keeps it
+    giant.representative.title = `Trafficking ring ${'very '.repeat(200_000)}long`;
+    giant.items[0]!.title = giant.representative.title;
+    const out = renderDigest(stories, templates, context());
+    expect(Buffer.byteLength(out.html)).toBeLessThanOrEqual(95_000);
+    expect(out.html).not.toContain('very '.repeat(100));
+    // Every topic with stories shows at least one; what is not shown is counted in its "more" link.
+    const content = composeDigest(stories, subscriber(), {
+      topicOrder: TOPICS.map((t) => t.id),
+      cap: out.cap,
+    });
+    for (const topic of content.topics) expect(topic.shown).toBeGreaterThan(0);
+    expect(out.shown).toBeGreaterThanOrEqual(content.topics.length);
+    expect(out.html).toContain('Trafficking ring very very');
+  });
+
   it('writes a text part that reads on its own (golden file)', async () => {
     const out = renderDigest(sampleStories(7, SINCE, UNTIL), templates, context({ maxPerTopic: 2 }));
     await expect(out.text).toMatchFileSnapshot('../fixtures/digest/digest.en.txt');

@@ -90,7 +90,9 @@ export function loadRealNews(days: string[] = labelledDays()): RealItem[] {
   const seen = new Set<string>();
   const out: RealItem[] = [];
   for (const day of days) {
-    const labels = new Map(readJsonl<Label>(join(REAL_NEWS_DIR, 'labels', `${day}.jsonl`)).map((l) => [l.id, l]));
+    const labels = new Map(
+      readJsonl<Label>(join(REAL_NEWS_DIR, 'labels', `${day}.jsonl`)).map((l) => [l.id, l]),
+    );
     type Raw = Omit<RealItem, keyof Label | 'day' | 'heldoutTopics' | 'heldoutStories'> & { id: string };
     for (const raw of readJsonl<Raw>(corpusFile(day))) {
       const label = labels.get(raw.id);
@@ -119,7 +121,9 @@ export function storySplit(items: RealItem[], which: 'tune' | 'heldout'): RealIt
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { split: { type: 'string', default: 'all' }, for: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { split: { type: 'string', default: 'all' }, for: { type: 'string' } },
+  });
   const all = loadRealNews();
   const bySplit =
     values.split === 'all'

@@ -72,7 +72,14 @@ export const digestSendCommand: Command = {
             : 'messages sent by SMTP\n',
         );
       }
-      return summary.failed + summary.bounced > 0 ? EXIT.failed : EXIT.ok;
+      // A message that could not be written or sent now (full disk, SMTP 4xx) is kept for a retry, but the run did
+      // not do its job: say so and exit non-zero so that cron and the operator notice.
+      if (summary.deferred > 0) {
+        ctx.stderr.write(
+          `${summary.deferred} digest(s) could not be ${mailer.kind === 'file' ? 'written' : 'sent'} and will be retried; see the log for why\n`,
+        );
+      }
+      return summary.failed + summary.bounced + summary.deferred > 0 ? EXIT.failed : EXIT.ok;
     } finally {
       await mailer.close();
       await store.close();
