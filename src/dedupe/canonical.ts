@@ -48,6 +48,24 @@ export function canonicalUrl(url: string, options: CanonicalOptions): string | u
   return normalise(parsed, new Set(options.trackingParams.map((name) => name.toLowerCase())));
 }
 
+/**
+ * The published link without its tracking parameters (utm_* and the configured ones), everything else as the outlet
+ * wrote it: what feeds, digests and pages link to. Unlike canonicalUrl it keeps scheme, host, path, order and
+ * fragment, so the link still opens the page the outlet meant. Not a URL → unchanged.
+ */
+export function withoutTracking(link: string, options: CanonicalOptions): string {
+  const parsed = parseHttp(link.trim());
+  if (!parsed || parsed.search === '') return link;
+  const tracking = new Set(options.trackingParams.map((name) => name.toLowerCase()));
+  const kept = [...parsed.searchParams].filter(([key]) => {
+    const lower = key.toLowerCase();
+    return !lower.startsWith('utm_') && !tracking.has(lower);
+  });
+  if (kept.length === [...parsed.searchParams].length) return link;
+  parsed.search = kept.length === 0 ? '' : new URLSearchParams(kept).toString();
+  return parsed.href;
+}
+
 function parseHttp(text: string): URL | undefined {
   let parsed: URL;
   try {

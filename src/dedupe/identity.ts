@@ -34,6 +34,24 @@ export const DEFAULT_TRACKING_PARAMS: readonly string[] = [
   'from',
   'rss',
   'utm',
+  // Outlets' own campaign tags, seen in real feeds (BBC, MSN, NYT, Guardian, Adobe and HubSpot mailers).
+  'at_medium',
+  'at_campaign',
+  'at_custom1',
+  'at_custom2',
+  'at_custom3',
+  'at_custom4',
+  'cmpid',
+  'ns_mchannel',
+  'ns_source',
+  'ns_campaign',
+  'ns_linkname',
+  'ns_fee',
+  'ocid',
+  'smid',
+  'mkt_tok',
+  '_hsenc',
+  '_hsmi',
 ];
 
 export function identityKey(

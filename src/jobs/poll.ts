@@ -13,7 +13,7 @@ import type { Store } from '../store/port.ts';
 import { fetchFeed, nextPollAt, type FetchResult, type HostLimiter } from '../fetch/index.ts';
 import { parseFeed, type ParsedFeed } from '../parse/index.ts';
 import { classifyItem, detectLanguage, type CompiledRules } from '../classify/index.ts';
-import { canonicalUrl, identityKey, type StoryClusterer } from '../dedupe/index.ts';
+import { canonicalUrl, identityKey, withoutTracking, type StoryClusterer } from '../dedupe/index.ts';
 import { clusterItems } from './cluster.ts';
 
 export type SourceOutcome =
@@ -95,7 +95,8 @@ export function feedToItems(
       id: stableId(key),
       sourceId: source.id,
       url,
-      link: entry.link,
+      // Readers follow this link from feeds, digests and pages: it leaves without the outlets' tracking tags.
+      link: entry.link ? withoutTracking(entry.link, { trackingParams }) : undefined,
       guid: entry.guid,
       title: entry.title,
       summary: entry.summary,
