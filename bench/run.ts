@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
+// Words choose benches by name (`npm run bench -- poll`); flags (`--quick`) are passed on to every bench chosen.
+const only = process.argv.slice(2).filter((word) => !word.startsWith('--'));
+const flags = process.argv.slice(2).filter((word) => word.startsWith('--'));
 const benches = readdirSync(here)
   .filter((name) => name.endsWith('.bench.ts'))
   .filter((name) => only.length === 0 || only.some((word) => name.includes(word)))
@@ -16,7 +18,7 @@ const benches = readdirSync(here)
 let failed = 0;
 for (const name of benches) {
   process.stdout.write(`\n=== ${name} ===\n`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(here, name)], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(here, name), ...flags], {
     stdio: 'inherit',
   });
   if (result.status !== 0) failed += 1;
