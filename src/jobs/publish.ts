@@ -208,12 +208,13 @@ export async function publishFeeds(
   };
   for (const slice of slices) {
     // listStories returns newest first, the order every feed uses.
+    const meta = feedMetaFor(config, slice);
     const entries = buildEntries(
       stories.filter((story) => inSlice(story, slice)).slice(0, publish.maxItems),
       ctx,
       memo,
+      meta.language,
     );
-    const meta = feedMetaFor(config, slice);
     for (const format of FEED_FORMATS) {
       const outcome = await writeIfChanged(
         slicePathOnDisk(dir, slice, format),

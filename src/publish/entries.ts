@@ -199,9 +199,18 @@ function linkList(links: EntryLink[], label: (link: EntryLink) => string, hrefla
     .join(', ');
 }
 
-/** Builds the entry for one story. */
-export function buildEntry(story: StoryView, ctx: EntryContext): FeedEntry {
-  const rep = story.representative;
+/**
+ * The item a feed shows for a story: in a language feed, the story's version in that language (the representative
+ * becomes one of its other versions); otherwise the representative.
+ */
+function shownItem(story: StoryView, language: string | undefined): ClassifiedItem {
+  if (language === undefined || story.representative.language === language) return story.representative;
+  return story.items.find((item) => item.language === language) ?? story.representative;
+}
+
+/** Builds the entry for one story, in `language` when the story has a version in it (a language feed). */
+export function buildEntry(story: StoryView, ctx: EntryContext, language?: string): FeedEntry {
+  const rep = shownItem(story, language);
   const source = sourceOf(rep, ctx);
   const link =
     itemLink(rep) ??
@@ -217,7 +226,8 @@ export function buildEntry(story: StoryView, ctx: EntryContext): FeedEntry {
   const alsoReportedBy: EntryLink[] = [];
   const languagesSeen = new Set(repLanguage ? [repLanguage] : []);
   const sourcesSeen = new Set([rep.sourceId]);
-  for (const item of story.items.slice(1)) {
+  for (const item of story.items) {
+    if (item === rep) continue;
     const url = itemLink(item);
     if (!url) continue;
     const itemSource = sourceOf(item, ctx);
@@ -272,17 +282,24 @@ export function buildEntry(story: StoryView, ctx: EntryContext): FeedEntry {
   };
 }
 
-/** Entries for many stories, each built once (the export renders one story into many slices and formats). */
+/**
+ * Entries for many stories, each built once per language (the export renders one story into many slices and
+ * formats). A language feed passes its language and shows no story that has no version in it.
+ */
 export function buildEntries(
   stories: readonly StoryView[],
   ctx: EntryContext,
   memo?: Map<string, FeedEntry>,
+  language?: string,
 ): FeedEntry[] {
-  return stories.map((story) => {
-    let entry = memo?.get(story.id);
+  const shown =
+    language === undefined ? stories : stories.filter((s) => s.items.some((i) => i.language === language));
+  return shown.map((story) => {
+    const key = language === undefined ? story.id : `${story.id}\u0000${language}`;
+    let entry = memo?.get(key);
     if (!entry) {
-      entry = buildEntry(story, ctx);
-      memo?.set(story.id, entry);
+      entry = buildEntry(story, ctx, language);
+      memo?.set(key, entry);
     }
     return entry;
   });

@@ -52,7 +52,12 @@ export function feedUrl(meta: Pick<FeedMeta, 'baseUrl' | 'path' | 'query'>, form
 
 /** Renders stories as one feed. */
 export function renderFeed(stories: readonly StoryView[], meta: FeedMeta, format: FeedFormat): string {
-  const entries = buildEntries(stories, entryContext(meta.baseUrl, meta.sources, meta.topics));
+  const entries = buildEntries(
+    stories,
+    entryContext(meta.baseUrl, meta.sources, meta.topics),
+    undefined,
+    meta.language,
+  );
   return renderEntries(entries, meta, format);
 }
 

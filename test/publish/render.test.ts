@@ -257,6 +257,23 @@ describe('entries', () => {
     });
   });
 
+  it('a language feed shows each story in its language, and leaves out stories without a version in it', () => {
+    const ru = JSON.parse(renderFeed(stories, feedMetaFor(config, makeSlice('lang', 'ru')), 'json')) as {
+      items: {
+        id: string;
+        language: string;
+        title: string;
+        _tipwire: { translations: { language: string }[] };
+      }[];
+    };
+    const unodc = ru.items.find((i) => i.id === storyEntryId(BASE_URL, 'st-unodc'));
+    expect(unodc?.language).toBe('ru');
+    expect(unodc?._tipwire.translations.map((t) => t.language)).toEqual(['en']);
+    // Uzbek- and Kazakh-only stories have no Russian version: not in the Russian feed.
+    expect(ru.items.map((i) => i.id)).not.toContain(storyEntryId(BASE_URL, 'st-badlinks'));
+    expect(ru.items.map((i) => i.id)).not.toContain(storyEntryId(BASE_URL, 'st-linkonly'));
+  });
+
   it('an empty feed is valid and byte-stable (its updated time is not the clock)', () => {
     expect(feedparser(renderFeed([], meta, 'rss')).bozo).toBe(0);
     expect(renderFeed([], meta, 'atom')).toContain('<updated>1970-01-01T00:00:00.000Z</updated>');
