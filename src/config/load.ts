@@ -8,7 +8,8 @@ import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml
 import type { z } from 'zod';
 import type { Source } from '../core/types.ts';
 import { TipwireError } from '../core/errors.ts';
-import { appSchema, sourcesFileSchema, type AppConfig } from './schema.ts';
+import { appSchema, DEVELOPMENT_SECRET, sourcesFileSchema, type AppConfig } from './schema.ts';
+import { listenUrl } from './deployment.ts';
 import { topicsFileSchema, type TopicsConfig } from './topics-schema.ts';
 import type { Config } from './types.ts';
 import { applyEnv } from './env.ts';
@@ -216,17 +217,28 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env): C
   const topicsFile = readYaml(dir, CONFIG_FILES.topics, true, problems);
   if (problems.length > 0) throw configError(problems);
 
-  let app: AppConfig | undefined;
+  let parsedApp: AppConfig | undefined;
   const appValue = appFile ? (appFile.doc.toJS() ?? {}) : {};
   const withEnv = applyEnv(appValue, env, problems);
-  if (appFile) app = validate(appSchema, appFile, withEnv, problems);
+  if (appFile) parsedApp = validate(appSchema, appFile, withEnv, problems);
   else {
     const result = appSchema.safeParse(withEnv);
-    if (result.success) app = result.data;
+    if (result.success) parsedApp = result.data;
     else
       for (const issue of result.error.issues)
         problems.push({ file: 'environment', path: formatPath(issue.path), message: issue.message });
   }
+  // Links follow the listen address unless the operator names the public one.
+  const baseUrlGiven = Boolean((withEnv.server as { baseUrl?: unknown } | undefined)?.baseUrl);
+  const app: AppConfig | undefined = parsedApp && {
+    ...parsedApp,
+    server: {
+      ...parsedApp.server,
+      baseUrl: baseUrlGiven
+        ? parsedApp.server.baseUrl
+        : listenUrl(parsedApp.server.host, parsedApp.server.port),
+    },
+  };
   const sources = sourcesFile
     ? validate(sourcesFileSchema, sourcesFile, sourcesFile.doc.toJS(), problems)
     : undefined;
@@ -248,6 +260,10 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env): C
       ),
     ),
     topicsVersion: hash(topicsFile?.text ?? ''),
+    defaulted: {
+      baseUrl: !baseUrlGiven,
+      secret: app.digest.secret === DEVELOPMENT_SECRET,
+    },
   });
 }
 

@@ -6,6 +6,9 @@ import { z } from 'zod';
 // The stage that owns a concept owns its defaults; config only exposes them.
 import { DEFAULT_TRACKING_PARAMS } from '../dedupe/identity.ts';
 
+/** The signing key used when none is configured; startup warns while it is in force. */
+export const DEVELOPMENT_SECRET = 'change-me-tipwire-development-secret';
+
 const cron = z
   .string()
   .trim()
@@ -94,7 +97,11 @@ export const serverSchema = z
   .object({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
-    /** Public address used in feed self links and e-mail links. Env: TIPWIRE_BASE_URL. */
+    /**
+     * Public address used in feed self links and e-mail links. Env: TIPWIRE_BASE_URL. Unset: http://HOST:PORT of
+     * the listen address (127.0.0.1 for a wildcard host), so links follow the port; the default shown is that
+     * rule applied to the default host and port.
+     */
     baseUrl: httpUrl.default('http://127.0.0.1:8080'),
     /** Cache-Control max-age of feed responses, in seconds: how often readers and CDNs come back. */
     feedMaxAgeSeconds: z.number().int().min(0).default(300),
@@ -190,7 +197,7 @@ export const digestSchema = z
     /** A claimed digest whose worker died is taken over after this long. */
     leaseSeconds: z.number().int().min(10).default(300),
     /** HMAC key for unsubscribe and preference links. Env: TIPWIRE_SECRET (or TIPWIRE_SECRET_FILE). */
-    secret: z.string().min(16).default('change-me-tipwire-development-secret'),
+    secret: z.string().min(16).default(DEVELOPMENT_SECRET),
   })
   .strict();
 

@@ -13,4 +13,11 @@ export interface Config {
   version: string;
   /** Hash of topics.yaml alone: items classified under another version are re-classified. */
   topicsVersion: string;
+  /** Settings left at a default that is only right on a development machine (startup warnings name them). */
+  defaulted?: {
+    /** server.baseUrl was not given: links follow the listen address (http://127.0.0.1:PORT). */
+    baseUrl: boolean;
+    /** digest.secret is the development key that anyone can read in the source. */
+    secret: boolean;
+  };
 }

@@ -245,13 +245,27 @@ function sendOnce(
   });
 }
 
+/** What an operator should read for the usual socket errors (libuv's own text repeats the host and says little). */
+const NETWORK_REASONS: Record<string, string> = {
+  ENOTFOUND: 'host not found (DNS)',
+  EAI_AGAIN: 'DNS lookup failed for now (no resolver answer)',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by the server',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed while sending',
+};
+
 function toFetchError(err: unknown, original: string, hop: URL): TipwireError {
   if (err instanceof TipwireError) return err;
   const code = (err as { code?: unknown }).code;
-  const message = err instanceof Error ? err.message : String(err);
-  return new TipwireError('FETCH_NETWORK', `${original}: ${hop.host}: ${message}`, {
+  const errno = typeof code === 'string' ? code : undefined;
+  const known = errno ? NETWORK_REASONS[errno] : undefined;
+  const reason = known ? `${known}, ${errno}` : err instanceof Error ? err.message : String(err);
+  return new TipwireError('FETCH_NETWORK', `${original}: ${hop.host}: ${reason}`, {
     cause: err,
-    details: { url: original, hop: hop.href, errno: typeof code === 'string' ? code : undefined },
+    details: { url: original, hop: hop.href, errno },
   });
 }
 

@@ -15,6 +15,7 @@ import { parseFeed, type ParsedFeed } from '../parse/index.ts';
 import { classifyItem, detectLanguage, type CompiledRules } from '../classify/index.ts';
 import { canonicalUrl, identityKey, withoutTracking, type StoryClusterer } from '../dedupe/index.ts';
 import { clusterItems } from './cluster.ts';
+import { describePoll, logSourceFailure, summarisePoll, type PollSummary } from './poll-summary.ts';
 
 export type SourceOutcome =
   'changed' | 'unchanged' | 'not-modified' | 'failed' | 'skipped' | 'disabled' | 'leased';
@@ -46,6 +47,8 @@ export interface PollReport {
   storiesCreated: number;
   storiesJoined: number;
   pruned: number;
+  /** Counts by outcome, including sources not yet due and those failing in backoff. */
+  summary: PollSummary;
 }
 
 export interface PollDeps {
@@ -261,14 +264,12 @@ async function pollOne(
       nextPollAt: next.at.toISOString(),
       disabledAt: disable ? (state.disabledAt ?? now.toISOString()) : state.disabledAt,
     });
-    if (disable && !state.disabledAt) {
-      sourceLog.error(
-        { err, failures },
-        `source disabled after ${failures} failures in a row; \`tipwire sources enable ${source.id}\` re-enables it`,
-      );
-    } else {
-      sourceLog.warn({ err, failures, nextPollAt: next.at.toISOString() }, 'poll failed');
-    }
+    logSourceFailure(sourceLog, err, {
+      failures,
+      nextPollAt: next.at.toISOString(),
+      disabledNow: disable && !state.disabledAt,
+      sourceId: source.id,
+    });
     return {
       ...base,
       outcome: 'failed',
@@ -377,7 +378,8 @@ export async function runPoll(deps: PollDeps, options: PollOptions = {}): Promis
       entries: 0,
       inserted: 0,
       updated: 0,
-      error: state?.disabledAt ? state.lastError : undefined,
+      // A source in backoff still fails: the summary counts it and the table shows why.
+      error: state?.disabledAt || state?.consecutiveFailures ? state.lastError : undefined,
       nextPollAt: state?.nextPollAt,
       elapsedMs: 0,
     });
@@ -410,18 +412,12 @@ export async function runPoll(deps: PollDeps, options: PollOptions = {}): Promis
     storiesCreated: clustered.created,
     storiesJoined: clustered.joined,
     pruned,
+    summary: summarisePoll(results),
   };
+  const { errors, ...counts } = report.summary;
   log.info(
-    {
-      job: 'poll',
-      polled: chosen.length,
-      failed: results.filter((r) => r.outcome === 'failed').length,
-      inserted: results.reduce((n, r) => n + r.inserted, 0),
-      classified,
-      matched,
-      storiesCreated: clustered.created,
-    },
-    'poll finished',
+    { job: 'poll', ...counts, errors, classified, matched, storiesCreated: clustered.created },
+    describePoll(report.summary, { matched, storiesCreated: clustered.created }),
   );
   return report;
 }

@@ -112,7 +112,9 @@ describe('tipwire CLI', () => {
       /^ok-feed\s+changed\s+200\s+rss2\s+2\s+2\b/,
     );
     expect(lines.find((line) => line.startsWith('down-feed'))).toMatch(/failed\s+503.*FETCH_HTTP_STATUS/);
-    expect(result.stdout).toMatch(/polled 2 sources \(1 failed\): 2 new items, 2 classified, 1 on topic/);
+    expect(result.stdout).toMatch(
+      /poll: 2 sources polled \(1 changed, 1 failing\); 2 new items, 1 on topic, 1 new story \(errors: FETCH_HTTP_STATUS 1\)/,
+    );
 
     const list = await runCli(['--config', dir, 'sources', 'list']);
     expect(list.stdout).toMatch(/down-feed\s+failing/);

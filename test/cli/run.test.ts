@@ -1,5 +1,6 @@
-// `tipwire run` as a real process: it polls at start, serves feeds and status, applies a valid config edit without a
-// restart, keeps the last good config after an invalid one, and stops cleanly on SIGTERM.
+// `tipwire run` as a real process: it says where everything is, polls at start, serves feeds and status, applies a
+// valid config edit without a restart, keeps the last good config after an invalid one, and stops cleanly on SIGTERM.
+// Logs are JSON lines on stderr with no key twice; stdout stays empty for the service.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTestConfig } from '../helpers/config.ts';
 import { serveFeed, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
+import { topLevelKeys } from '../helpers/log.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const feed = (
@@ -28,8 +30,10 @@ let child: ChildProcess;
 let dir: string;
 let base: string;
 const lines: Record<string, unknown>[] = [];
+const duplicates: string[] = [];
+let stdout = '';
 
-/** Waits until a log line matches (the service logs JSON lines to stdout). */
+/** Waits until a log line matches (the service logs JSON lines to stderr). */
 async function logged(
   match: (line: Record<string, unknown>) => boolean,
   timeoutMs = 20_000,
@@ -57,7 +61,8 @@ beforeAll(async () => {
   const port = await freePort();
   dir = writeTestConfig(
     [{ id: 'feed-a', url: feeds.url('/a.xml'), country: 'KG' }],
-    { server: { port, baseUrl: `http://127.0.0.1:${port}` } },
+    // No baseUrl: links must follow the port the server listens on.
+    { server: { port } },
     [`127.0.0.1:${feeds.port}`],
   );
   base = `http://127.0.0.1:${port}`;
@@ -66,7 +71,8 @@ beforeAll(async () => {
     env: { ...process.env, TIPWIRE_LOG_PRETTY: '0', TIPWIRE_DATABASE_URL: '', TIPWIRE_SMTP_URL: '' },
   });
   let buffer = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => {
     buffer += chunk.toString('utf8');
     let newline;
     while ((newline = buffer.indexOf('\n')) >= 0) {
@@ -74,6 +80,8 @@ beforeAll(async () => {
       buffer = buffer.slice(newline + 1);
       try {
         lines.push(JSON.parse(line) as Record<string, unknown>);
+        const keys = topLevelKeys(line);
+        if (new Set(keys).size !== keys.length) duplicates.push(line);
       } catch {
         lines.push({ text: line });
       }
@@ -87,12 +95,26 @@ afterAll(async () => {
 });
 
 describe('tipwire run', () => {
+  it('says where the status page, the feeds and the outbox are', async () => {
+    const banner = await logged((l) => typeof l.msg === 'string' && l.msg.startsWith('tipwire is running'));
+    expect(banner.msg).toContain('first run');
+    expect(banner.msg).toContain(`status page  ${base}/status`);
+    expect(banner.msg).toContain(`feeds        ${base}/feeds/all.atom`);
+    expect(banner.msg).toMatch(/outbox\s+\S*outbox\/ +\(\.eml files/);
+    // The test config sets neither TIPWIRE_SECRET nor a secret: the development key is named.
+    const warning = await logged((l) => l.setting === 'digest.secret');
+    expect(warning.level).toBe(40);
+  }, 30_000);
+
   it('polls at start and serves the result', async () => {
-    await logged((l) => l.msg === 'poll finished');
+    const summary = await logged((l) => l.job === 'poll' && typeof l.polled === 'number');
+    expect(summary).toMatchObject({ polled: 1, changed: 1, failed: 0 });
     await logged((l) => typeof l.msg === 'string' && l.msg.startsWith('publish:'));
     const atom = await fetch(`${base}/feeds/all.atom`);
     expect(atom.status).toBe(200);
-    expect(await atom.text()).toContain('Human trafficking victims freed in Bishkek');
+    const atomText = await atom.text();
+    expect(atomText).toContain('Human trafficking victims freed in Bishkek');
+    expect(atomText).toContain(`href="${base}/feeds/all.atom"`);
     const status = (await (await fetch(`${base}/status.json`)).json()) as {
       sources: { id: string; health: string }[];
     };
@@ -136,5 +158,7 @@ describe('tipwire run', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(lines.some((l) => l.msg === 'stopped')).toBe(true);
+    expect(duplicates).toEqual([]);
+    expect(stdout).toBe('');
   }, 40_000);
 });

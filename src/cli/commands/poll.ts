@@ -3,6 +3,7 @@
 import { compileRules } from '../../classify/index.ts';
 import { createHostLimiter } from '../../fetch/index.ts';
 import { runPoll, type SourcePollResult } from '../../jobs/poll.ts';
+import { describePoll } from '../../jobs/poll-summary.ts';
 import { publishFeeds } from '../../jobs/publish.ts';
 import { EXIT, type Command } from '../command.ts';
 import { relativeTime, renderTable, truncate } from '../table.ts';
@@ -75,17 +76,15 @@ export const pollCommand: Command = {
         },
       );
       ctx.stdout.write(`\n${pollSummary(report.sources)}`);
-      const polled = report.sources.filter((r) => !['skipped', 'disabled', 'leased'].includes(r.outcome));
-      const failed = polled.filter((r) => r.outcome === 'failed');
+      const failed = report.summary.failed;
       ctx.stdout.write(
-        `\npolled ${polled.length} sources (${failed.length} failed): ${report.sources.reduce((n, r) => n + r.inserted, 0)} new items, ` +
-          `${report.classified} classified, ${report.matched} on topic, ${report.storiesCreated} new stories, ${report.storiesJoined} joined existing ones\n`,
+        `\n${describePoll(report.summary, { matched: report.matched, storiesCreated: report.storiesCreated })}\n`,
       );
       if (!args.values['no-publish']) {
         const published = await publishFeeds(store, config, { now: new Date(), log: ctx.log });
         ctx.stdout.write(`feeds: ${published.files} files written to ${config.app.paths.feeds}\n`);
       }
-      return failed.length > 0 ? EXIT.failed : EXIT.ok;
+      return failed > 0 ? EXIT.failed : EXIT.ok;
     } finally {
       await store.close();
     }

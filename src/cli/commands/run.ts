@@ -1,7 +1,6 @@
 // `tipwire run`: the long-running service. Polls on schedule, exports feeds after each poll, sends digests when
 // due, serves feeds, subscriber pages and the status page, reloads edited config without a restart, and shuts
 // down cleanly on SIGINT/SIGTERM (running jobs finish or are abandoned at their next step; the database is closed).
-import { once } from 'node:events';
 import { compileRules, type CompiledRules } from '../../classify/index.ts';
 import type { Config } from '../../config/types.ts';
 import { watchConfig } from '../../config/watch.ts';
@@ -17,7 +16,10 @@ import { feedRoutes } from '../../http/feeds.ts';
 import { createSubscriberRoutes } from '../../http/subscribers.ts';
 import { statusRoutes } from '../../http/status.ts';
 import { storyRoutes } from '../../http/stories.ts';
+import { withListenAddress } from '../../config/deployment.ts';
 import { EXIT, type Command } from '../command.ts';
+import { stopSignal } from '../signals.ts';
+import { announceStart } from '../startup.ts';
 
 export const runCommand: Command = {
   name: 'run',
@@ -25,7 +27,9 @@ export const runCommand: Command = {
   usage: '[--no-server] [--no-initial-poll]',
   options: { 'no-server': { type: 'boolean' }, 'no-initial-poll': { type: 'boolean' } },
   async run(args, ctx) {
-    const log = ctx.log.child({ component: 'run' });
+    // Listening before anything slow starts, so a signal during start-up is not lost.
+    const stopped = stopSignal(ctx.log);
+    const log = ctx.log;
     let config: Config = await ctx.loadConfig();
     let rules: CompiledRules = compileRules(config.topics);
     const store = await ctx.openStore(config);
@@ -64,12 +68,14 @@ export const runCommand: Command = {
     };
     scheduler.set(jobs(config));
 
+    /** Where the server really listens, once it does (links follow it unless a base URL is configured). */
+    let listening: { port: number } | undefined;
     const watcher = watchConfig(config, {
       log,
       env: ctx.env,
       accept: (next) => void compileRules(next.topics),
       onChange: async (next) => {
-        config = next;
+        config = listening ? withListenAddress(next, listening) : next;
         rules = compileRules(next.topics);
         templates = await loadDigestTemplates(next);
         clusterer = createClusterer(next.app.dedupe);
@@ -95,17 +101,16 @@ export const runCommand: Command = {
           ],
           { host: config.app.server.host, port: config.app.server.port },
         );
-    if (server)
-      log.info(
-        { url: server.url },
-        `serving feeds at ${server.url}/feeds/all.atom, status at ${server.url}/status`,
-      );
+    // Port 0 means "any": links must name the port the system chose.
+    if (server) {
+      listening = { port: Number(new URL(server.url).port) };
+      config = withListenAddress(config, listening);
+    }
+    const firstRun = (await store.listSourceStates()).length === 0;
+    announceStart(log, config, { url: server?.url, firstRun, mode: 'run' });
     if (!args.values['no-initial-poll']) void scheduler.trigger('poll');
 
-    const signal = await Promise.race([
-      once(process, 'SIGINT').then(() => 'SIGINT'),
-      once(process, 'SIGTERM').then(() => 'SIGTERM'),
-    ]);
+    const signal = await stopped;
     log.info({ signal }, 'shutting down: finishing running jobs');
     watcher.close();
     await scheduler.stop(config.app.fetch.totalTimeoutMs + 5_000);

@@ -3,14 +3,16 @@
 // cleanly on SIGINT or SIGTERM (server closed, then the store). Feeds written by another process (`tipwire poll`
 // from cron) appear within server.feedCacheSeconds.
 // `tipwire publish`: one static export of every feed to paths.feeds (see jobs/publish.ts).
-import { once } from 'node:events';
 import { startServer } from '../../http/server.ts';
 import { feedRoutes } from '../../http/feeds.ts';
 import { subscriberRoutes } from '../../http/subscribers.ts';
 import { storyRoutes } from '../../http/stories.ts';
 import { statusRoutes } from '../../http/status.ts';
 import { publishFeeds } from '../../jobs/publish.ts';
+import { withListenAddress } from '../../config/deployment.ts';
 import { EXIT, type Command } from '../command.ts';
+import { stopSignal } from '../signals.ts';
+import { announceStart } from '../startup.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -19,7 +21,7 @@ export const serveCommand: Command = {
   usage: '[--host HOST] [--port PORT]',
   options: { host: { type: 'string' }, port: { type: 'string' } },
   async run(args, ctx) {
-    const config = await ctx.loadConfig();
+    let config = await ctx.loadConfig();
     const portText = args.values.port as string | undefined;
     const port = portText === undefined ? config.app.server.port : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -28,12 +30,9 @@ export const serveCommand: Command = {
     }
     const host = (args.values.host as string | undefined) ?? config.app.server.host;
     const store = await ctx.openStore(config);
-    const log = ctx.log.child({ component: 'serve' });
+    const log = ctx.log;
     // Listen for the signals before the server is up, so one that arrives during start-up is not lost.
-    const stopped = Promise.race([
-      once(process, 'SIGINT').then(() => 'SIGINT'),
-      once(process, 'SIGTERM').then(() => 'SIGTERM'),
-    ]);
+    const stopped = stopSignal(log);
     let server;
     try {
       const startedAt = new Date().toISOString();
@@ -47,6 +46,9 @@ export const serveCommand: Command = {
       ctx.stderr.write(`serve: cannot listen on ${host}:${port}: ${(err as Error).message}\n`);
       return EXIT.failed;
     }
+    // Links follow --port (and the port the system chose for 0) unless a public base URL is configured.
+    config = withListenAddress(config, { host, port: Number(new URL(server.url).port) });
+    announceStart(log, config, { url: server.url, firstRun: false, mode: 'serve' });
     ctx.stdout.write(
       `serving feeds at ${server.url}/feeds/all.atom (also .rss, .json) and ${server.url}/sources.opml\n`,
     );
