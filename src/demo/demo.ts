@@ -1,9 +1,13 @@
 // `npm run demo`: the whole pipeline offline in a minute. Serves the invented feeds in src/demo/feeds/ on
 // 127.0.0.1, writes a config that points at them (topics from config/topics.yaml), polls, classifies, clusters,
-// exports the feeds to out/feeds/, adds two subscribers (English and Russian) and writes their digests to
-// out/outbox/. Everything it stores goes to data/demo.db, recreated on every run.
+// exports the feeds, adds two subscribers (English and Russian) and writes their digests. The demo has folders of
+// its own, emptied on every run, so it never touches a real run's config/, data/ or out/ (nor they it):
+//   data/demo/config/   its config (`tipwire serve --config data/demo/config` browses the result)
+//   data/demo/tipwire.db
+//   out/demo/feeds/     out/demo/outbox/
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -43,9 +47,22 @@ export async function serveDemoFeeds(): Promise<{ origin: string; close(): Promi
   };
 }
 
-/** Writes the demo's config folder (under data/demo/config) and returns its path. */
+/** The demo's own folders under a root (the working directory). */
+export function demoPaths(root: string): { config: string; database: string; feeds: string; outbox: string } {
+  return {
+    config: join(root, 'data', 'demo', 'config'),
+    database: join(root, 'data', 'demo', 'tipwire.db'),
+    feeds: join(root, 'out', 'demo', 'feeds'),
+    outbox: join(root, 'out', 'demo', 'outbox'),
+  };
+}
+
+/** Empties the demo's folders and writes its config folder (data/demo/config); returns the folder's path. */
 export function writeDemoConfig(root: string, origin: string, shippedConfigDir: string): string {
-  const dir = join(root, 'data', 'demo', 'config');
+  const paths = demoPaths(root);
+  const dir = paths.config;
+  for (const old of [paths.feeds, paths.outbox, join(root, 'data', 'demo')])
+    rmSync(old, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(shippedConfigDir, 'topics.yaml'), join(dir, 'topics.yaml'));
   const host = new URL(origin).host;
@@ -69,16 +86,11 @@ export function writeDemoConfig(root: string, origin: string, shippedConfigDir: 
     `# Written by \`npm run demo\`.\n` +
       stringify({
         fetch: { allowPrivateHosts: [host] },
-        store: { databaseUrl: `sqlite:${join(root, 'data', 'demo.db')}` },
-        paths: {
-          data: join(root, 'data'),
-          feeds: join(root, 'out', 'feeds'),
-          outbox: join(root, 'out', 'outbox'),
-        },
+        store: { databaseUrl: `sqlite:${paths.database}` },
+        paths: { data: join(root, 'data', 'demo'), feeds: paths.feeds, outbox: paths.outbox },
+        // A key of its own, so the demo's links are signed and `serve` has no development key to warn about.
+        digest: { secret: randomBytes(24).toString('hex') },
       }),
   );
-  rmSync(join(root, 'data', 'demo.db'), { force: true });
-  rmSync(join(root, 'data', 'demo.db-wal'), { force: true });
-  rmSync(join(root, 'data', 'demo.db-shm'), { force: true });
   return dir;
 }

@@ -1,8 +1,8 @@
 // `tipwire demo` (npm run demo): see src/demo/demo.ts. It drives the same commands an operator uses, against a
 // config of its own, so what it shows is what `tipwire poll`, `publish` and `digest send` really do.
-import { resolve } from 'node:path';
+import { relative } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
-import { serveDemoFeeds, writeDemoConfig } from '../../demo/demo.ts';
+import { demoPaths, serveDemoFeeds, writeDemoConfig } from '../../demo/demo.ts';
 import { openStore } from '../../store/index.ts';
 import { EXIT, type Command, type CommandContext } from '../command.ts';
 import { renderTable, truncate } from '../table.ts';
@@ -35,7 +35,7 @@ const DEMO_SUBSCRIBERS = [
 export const demoCommand: Command = {
   name: 'demo',
   summary:
-    'run the whole pipeline offline against invented demo feeds served on 127.0.0.1 (data/demo.db, out/)',
+    'run the whole pipeline offline against invented demo feeds served on 127.0.0.1 (its own data/demo/ and out/demo/)',
   usage: '',
   async run(_args, ctx) {
     const root = process.cwd();
@@ -45,8 +45,16 @@ export const demoCommand: Command = {
       const demo: CommandContext = {
         ...ctx,
         configDir: dir,
+        // The demo's own folders and outbox whatever the environment says for a real run.
         loadConfig: async () =>
-          loadConfig(dir, { ...ctx.env, TIPWIRE_DATABASE_URL: '', TIPWIRE_SMTP_URL: '' }),
+          loadConfig(dir, {
+            ...ctx.env,
+            TIPWIRE_DATABASE_URL: '',
+            TIPWIRE_SMTP_URL: '',
+            TIPWIRE_DATA_DIR: '',
+            TIPWIRE_FEEDS_DIR: '',
+            TIPWIRE_OUTBOX_DIR: '',
+          }),
         openStore: (config) => openStore(config.app.store.databaseUrl),
       };
       ctx.stdout.write(`demo feeds served at ${feeds.origin}; config written to ${dir}\n\n`);
@@ -81,12 +89,19 @@ export const demoCommand: Command = {
       } finally {
         await store.close();
       }
-      ctx.stdout.write(
-        `\nfeeds: ${resolve(config.app.paths.feeds)}\n\ndigests of this week for ${DEMO_SUBSCRIBERS.map((s) => s.email).join(' and ')}:\n`,
-      );
+      ctx.stdout.write(`\ndigests of this week for ${DEMO_SUBSCRIBERS.map((s) => s.email).join(' and ')}:\n`);
       // This week's digest, sent early: it holds what has arrived so far (the demo's stories, first seen just now).
       const period = isoWeekLabel(Math.floor(Date.now() / 86_400_000));
       const sent = await digestSendCommand.run({ values: { period }, positionals: [] }, demo);
+      const paths = demoPaths(root);
+      const shown = (path: string): string => relative(root, path) || '.';
+      ctx.stdout.write(
+        `\nThe demo's result is in folders of its own (a real run uses config/, data/ and out/ and never touches them):\n` +
+          `  feeds     ${shown(paths.feeds)}/\n  digests   ${shown(paths.outbox)}/  (.eml files)\n` +
+          `  database  ${shown(paths.database)}\n  config    ${shown(paths.config)}/\n\n` +
+          `Browse it:  npx tipwire --config ${shown(paths.config)} serve\n` +
+          `            then open http://127.0.0.1:${config.app.server.port}/stories (feeds: /feeds/all.atom, status: /status)\n`,
+      );
       // A failed demo source would be a bug in the demo, except the deliberately broken one, which must still be read.
       return polled === EXIT.ok && sent === EXIT.ok ? EXIT.ok : EXIT.failed;
     } finally {
