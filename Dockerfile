@@ -6,6 +6,7 @@ FROM node:20-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY scripts ./scripts
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # --- runtime stage ---
@@ -20,6 +21,9 @@ COPY bin ./bin
 COPY src ./src
 COPY config ./config
 COPY templates ./templates
+COPY scripts ./scripts
+# The install above ran before the sources were here; compile them now (bin/tipwire.js runs dist/tipwire.mjs).
+RUN node scripts/build.js
 RUN mkdir -p data out && chown -R node:node data out
 USER node
 VOLUME ["/app/data", "/app/out"]

@@ -1,0 +1,64 @@
+// Compiles src/ into one ES module, dist/tipwire.mjs, which bin/tipwire.js runs: Node 20 cannot run TypeScript, and
+// compiling at every start (tsx) cost more than a second. `npm ci` runs this (the `prepare` script), so installing
+// stays the only set-up step; `npm run build` re-runs it. Packages stay outside the bundle (node_modules is there at
+// run time, and native modules cannot be bundled). A file that finds its neighbours through import.meta (templates,
+// demo feeds, package.json) keeps finding them: import.meta.url/dirname are rewritten to the source file's own
+// place, relative to the bundle.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const entry = join(root, 'src/cli.ts');
+const outfile = join(root, 'dist/tipwire.mjs');
+
+if (!existsSync(entry)) {
+  // An install before the sources are copied in (a Docker layer of package*.json only): nothing to build yet.
+  console.log('build: no src/cli.ts here; skipped');
+  process.exit(0);
+}
+
+const { build } = await import('esbuild');
+
+/** import.meta of each source file, as the bundle must see it to behave like the file itself. */
+const importMetaOfSource = {
+  name: 'import-meta-of-source',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      let contents = readFileSync(args.path, 'utf8');
+      if (!contents.includes('import.meta.')) return { contents, loader: 'ts' };
+      const fromBundle = relative(dirname(outfile), args.path).split('\\').join('/');
+      const dirFromBundle = relative(dirname(outfile), dirname(args.path)).split('\\').join('/') || '.';
+      contents = contents
+        .replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`)
+        .replaceAll(
+          'import.meta.dirname',
+          `__tipwireJoin(import.meta.dirname, ${JSON.stringify(dirFromBundle)})`,
+        )
+        .replaceAll(
+          'import.meta.filename',
+          `__tipwireJoin(import.meta.dirname, ${JSON.stringify(fromBundle)})`,
+        );
+      if (contents.includes('__tipwireJoin'))
+        contents = `import { join as __tipwireJoin } from 'node:path';\n${contents}`;
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+const started = performance.now();
+await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  packages: 'external',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [importMetaOfSource],
+});
+console.log(`build: ${relative(root, outfile)} in ${Math.round(performance.now() - started)} ms`);
