@@ -347,12 +347,22 @@ interface FieldScan {
   hits: Map<number, number[]>;
 }
 
+/** Where a rule matched: field (0 title, 1 summary), first and last word index, signed weight (before title boost). */
+export interface RuleHit {
+  field: 0 | 1;
+  start: number;
+  end: number;
+  weight: number;
+}
+
 export interface TopicScore {
   topic: string;
   score: number;
   threshold: number;
   assigned: boolean;
   evidence: Evidence[];
+  /** The evidence's word positions, in the same order (the relevance model reads where terms stand). */
+  hits: RuleHit[];
 }
 
 /** Scores every topic on one text; evidence lists each rule that added to (or took from) a score. */
@@ -366,7 +376,7 @@ export function scoreTokens(engine: Engine, title: Tokens, summary: Tokens): Top
     { name: 'title', tokens: title, hits: engine.findWords(title) },
     { name: 'summary', tokens: summary, hits: engine.findWords(summary) },
   ];
-  const scores = engine.topics.map(() => ({ score: 0, evidence: [] as Evidence[] }));
+  const scores = engine.topics.map(() => ({ score: 0, evidence: [] as Evidence[], hits: [] as RuleHit[] }));
   const candidates = engine.candidateRules(fields[0]!.hits, fields[1]!.hits);
   engine.beginCall();
   for (const index of candidates) {
@@ -399,10 +409,11 @@ export function scoreTokens(engine: Engine, title: Tokens, summary: Tokens): Top
         match: text.slice(starts[chosen[0]], ends[chosen[1]]),
         weight,
       });
+      target.hits.push({ field: f as 0 | 1, start: chosen[0], end: chosen[1], weight: rule.weight });
     }
   }
   return engine.topics.map((topic, i) => {
-    const { score, evidence } = scores[i]!;
+    const { score, evidence, hits } = scores[i]!;
     const rounded = Math.round(score * 100) / 100;
     return {
       topic: topic.id,
@@ -410,6 +421,7 @@ export function scoreTokens(engine: Engine, title: Tokens, summary: Tokens): Top
       threshold: topic.threshold,
       assigned: rounded >= topic.threshold,
       evidence,
+      hits,
     };
   });
 }

@@ -1,29 +1,45 @@
-// The classify stage: topic rules (config/topics.yaml) compiled once, then applied to items. Pure: data in, data out.
-//   compileRules(config)   → CompiledRules (throws CLASSIFY_RULE_INVALID naming topic, rule and term)
-//   classifyItem(rules, x) → Classification: language (given, else detected), assigned topics with score and
-//                            evidence, countries mentioned
-//   scoreItem(rules, x)    → every topic's score, threshold and evidence, assigned or not (for explain and eval)
+// The classify stage: topic rules (config/topics.yaml) and the relevance model (config/model/, optional) compiled
+// once, then applied to items. Pure: data in, data out, no I/O; batch callers compile once and call classifyItem per
+// item.
+//   compileRules(topics, model?) → CompiledRules (throws CLASSIFY_RULE_INVALID naming topic, rule and term, or
+//                                  CLASSIFY_MODEL_INVALID)
+//   classifyItem(rules, x)       → Classification: language (given, else detected), assigned topics with rule score,
+//                                  rule evidence and (where the model decided) relevance and strongest features,
+//                                  countries mentioned
+//   scoreItem(rules, x)          → every topic's judgement, assigned or not (for explain and eval)
+// Order per item: tokenize → rule scores with match positions (engine.ts) → if the model covers the item's language,
+// its features (features.ts) and per-topic probability decide each topic it knows (model.ts); otherwise, and for
+// topics the model does not know, the rules' threshold decides.
 // The rule language is documented in rules.ts and README ("Topic rules").
 import { stableId } from '../core/hash.ts';
 import { TipwireError } from '../core/errors.ts';
-import type { Classification, TopicInfo, TopicMatch } from '../core/types.ts';
+import type { Classification, FeatureWeight, TopicInfo, TopicMatch } from '../core/types.ts';
 import { Engine, scoreTokens } from './engine.ts';
-import { tokenize } from '../text/index.ts';
+import { detectLanguage, tokenize } from '../text/index.ts';
+import type { Tokens } from '../text/index.ts';
 import type { RuleInput, TopicScore } from './engine.ts';
 import { TermSyntaxError } from './rules.ts';
-import { detectLanguage } from '../text/index.ts';
 import { countriesInTokens } from './countries.ts';
+import { featureText } from './features.ts';
+import type { FeatureText } from './features.ts';
+import { MODEL_FORMAT, compileModel, modelLogits, sigmoid, strongestFeatures } from './model.ts';
+import type { CompiledModel, RelevanceModelFile } from './model.ts';
 
 export { detectLanguage, LANGUAGES } from '../text/index.ts';
 export { extractCountries } from './countries.ts';
 export { tokenize } from '../text/index.ts';
 export type { TopicScore } from './engine.ts';
+export type { RelevanceModelFile } from './model.ts';
 
 export interface CompiledRules {
-  /** Hash of the topics config: items classified under another version are re-classified. */
+  /** Hash of the topics config and the model: items classified under another version are re-classified. */
   version: string;
+  /** Hash of the topics config alone (a model records the rules it was trained with). */
+  rulesVersion: string;
   topics: TopicInfo[];
   engine: Engine;
+  /** The relevance model, when one is configured. */
+  model?: CompiledModel | undefined;
 }
 
 export interface ClassifyInput {
@@ -51,7 +67,7 @@ export interface TopicsInput {
   }[];
 }
 
-export function compileRules(config: TopicsInput): CompiledRules {
+export function compileRules(config: TopicsInput, model?: RelevanceModelFile): CompiledRules {
   let engine: Engine;
   try {
     engine = new Engine({
@@ -79,14 +95,20 @@ export function compileRules(config: TopicsInput): CompiledRules {
     }
     throw err;
   }
+  if (model !== undefined && model.format !== MODEL_FORMAT)
+    throw new TipwireError('CLASSIFY_MODEL_INVALID', `model file: format is not ${MODEL_FORMAT}`);
+  const ruleTopics = config.topics.map((topic) => topic.id);
+  const rulesVersion = stableId(JSON.stringify(config));
   return {
-    version: stableId(JSON.stringify(config)),
+    version: model === undefined ? rulesVersion : stableId(`${rulesVersion}\u0000${model.id}`),
+    rulesVersion,
     topics: config.topics.map((topic) => ({
       id: topic.id,
       names: topic.names,
       ...(topic.description === undefined ? {} : { description: topic.description }),
     })),
     engine,
+    model: model === undefined ? undefined : compileModel(model, ruleTopics),
   };
 }
 
@@ -96,23 +118,78 @@ export function itemLanguage(item: ClassifyInput): string {
   return detectLanguage(`${item.title}\n${item.summary}`, item.allowedLanguages) ?? 'und';
 }
 
-/** Every topic with its score, threshold and evidence (assigned or not), highest score first. */
-export function scoreItem(rules: CompiledRules, item: ClassifyInput): TopicScore[] {
-  return scoreTokens(rules.engine, tokenize(item.title), tokenize(item.summary)).sort(
-    (a, b) => b.score - a.score,
+/** One topic's verdict on one item: the rules' score and evidence, and the model's part when it decided. */
+export interface TopicJudgement extends TopicScore {
+  /** The final verdict (the rules' own is `score >= threshold`). */
+  assigned: boolean;
+  decidedBy: 'rules' | 'model';
+  /** The model's probability, and the probability at which it assigns the topic. */
+  relevance?: number | undefined;
+  modelThreshold?: number | undefined;
+  /** The model's strongest features for and against (scoreItem: every topic; classifyItem: assigned topics). */
+  features?: FeatureWeight[] | undefined;
+}
+
+interface Judged {
+  language: string;
+  title: Tokens;
+  summary: Tokens;
+  judgements: TopicJudgement[];
+}
+
+function judge(rules: CompiledRules, item: ClassifyInput, explainAll: boolean): Judged {
+  const title = tokenize(item.title);
+  const summary = tokenize(item.summary);
+  const language = itemLanguage(item);
+  const scores = scoreTokens(rules.engine, title, summary);
+  const model = rules.model;
+  if (model === undefined || !model.languages.has(language.slice(0, 2))) {
+    return {
+      language,
+      title,
+      summary,
+      judgements: scores.map((score) => ({ ...score, decidedBy: 'rules' })),
+    };
+  }
+  const text: FeatureText = featureText(title, summary, language.slice(0, 2));
+  const logits = modelLogits(model, text, scores);
+  const judgements = scores.map((score, r): TopicJudgement => {
+    const z = logits[r] as number;
+    if (Number.isNaN(z)) return { ...score, decidedBy: 'rules' };
+    const topic = model.topics[model.topicIndex[r] as number] as {
+      threshold: number;
+      logitThreshold: number;
+    };
+    const assigned = z >= topic.logitThreshold;
+    return {
+      ...score,
+      assigned,
+      decidedBy: 'model',
+      relevance: Math.round(sigmoid(z) * 1000) / 1000,
+      modelThreshold: topic.threshold,
+      features: assigned || explainAll ? strongestFeatures(model, text, score, r) : undefined,
+    };
+  });
+  return { language, title, summary, judgements };
+}
+
+/** Every topic's judgement (assigned or not) with its evidence, the most relevant first. */
+export function scoreItem(rules: CompiledRules, item: ClassifyInput): TopicJudgement[] {
+  return judge(rules, item, true).judgements.sort(
+    (a, b) => (b.relevance ?? 0) - (a.relevance ?? 0) || b.score - a.score,
   );
 }
 
 export function classifyItem(rules: CompiledRules, item: ClassifyInput): Classification {
-  const title = tokenize(item.title);
-  const summary = tokenize(item.summary);
-  const topics: TopicMatch[] = scoreTokens(rules.engine, title, summary)
-    .filter((score) => score.assigned)
-    .sort((a, b) => b.score - a.score)
-    .map((score) => ({ topic: score.topic, score: score.score, evidence: score.evidence }));
-  return {
-    language: itemLanguage(item),
-    topics,
-    countries: countriesInTokens([title, summary]),
-  };
+  const { language, title, summary, judgements } = judge(rules, item, false);
+  const topics: TopicMatch[] = judgements
+    .filter((j) => j.assigned)
+    .sort((a, b) => (b.relevance ?? 0) - (a.relevance ?? 0) || b.score - a.score)
+    .map((j) => ({
+      topic: j.topic,
+      score: j.score,
+      evidence: j.evidence,
+      ...(j.relevance === undefined ? {} : { relevance: j.relevance, features: j.features }),
+    }));
+  return { language, topics, countries: countriesInTokens([title, summary]) };
 }

@@ -13,7 +13,7 @@ import {
   sourcesEnableCommand,
 } from './commands/sources.ts';
 import { serveCommand, publishCommand } from './commands/serve.ts';
-import { classifyCommand, explainCommand, evalCommand } from './commands/classify.ts';
+import { classifyCommand, explainCommand, evalCommand, trainCommand } from './commands/classify.ts';
 import { digestSendCommand, digestPreviewCommand } from './commands/digest.ts';
 import {
   subscribersAddCommand,
@@ -38,6 +38,7 @@ export const commands: Command[] = [
   classifyCommand,
   explainCommand,
   evalCommand,
+  trainCommand,
   digestSendCommand,
   digestPreviewCommand,
   subscribersAddCommand,

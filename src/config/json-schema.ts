@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { appSchema, sourcesFileSchema } from './schema.ts';
 import { topicsFileSchema } from './topics-schema.ts';
+import { modelFileSchema } from './model-schema.ts';
 
 export function configJsonSchemas(): Record<string, string> {
   const render = (schema: z.ZodType, title: string): string =>
@@ -11,5 +12,9 @@ export function configJsonSchemas(): Record<string, string> {
     'tipwire.schema.json': render(appSchema, 'tipwire application settings (config/tipwire.yaml)'),
     'sources.schema.json': render(sourcesFileSchema, 'tipwire sources (config/sources.yaml)'),
     'topics.schema.json': render(topicsFileSchema, 'tipwire topics and rules (config/topics.yaml)'),
+    'model.schema.json': render(
+      modelFileSchema,
+      'tipwire relevance model (config/model.json, written by tipwire train)',
+    ),
   };
 }

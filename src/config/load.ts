@@ -11,10 +11,17 @@ import { TipwireError } from '../core/errors.ts';
 import { appSchema, DEVELOPMENT_SECRET, sourcesFileSchema, type AppConfig } from './schema.ts';
 import { listenUrl } from './deployment.ts';
 import { topicsFileSchema, type TopicsConfig } from './topics-schema.ts';
+import { modelFileSchema, type ModelFileConfig } from './model-schema.ts';
 import type { Config } from './types.ts';
 import { applyEnv } from './env.ts';
 
-export const CONFIG_FILES = { app: 'tipwire.yaml', sources: 'sources.yaml', topics: 'topics.yaml' } as const;
+export const CONFIG_FILES = {
+  app: 'tipwire.yaml',
+  sources: 'sources.yaml',
+  topics: 'topics.yaml',
+  /** The relevance model (`tipwire train`); optional: without it the topic rules alone decide. */
+  model: 'model.json',
+} as const;
 
 export interface ConfigProblem {
   file: string;
@@ -246,6 +253,7 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env): C
   const topics = topicsFile
     ? validate(topicsFileSchema, topicsFile, topicsFile.doc.toJS(), problems)
     : undefined;
+  const model = readModel(join(dir, CONFIG_FILES.model), false, problems);
   if (problems.length > 0 || !app || !sources || !topics) throw configError(problems);
 
   const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -254,10 +262,15 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env): C
     app,
     sources: sources.sources,
     topics,
+    model: model?.value,
     version: hash(
-      [appFile?.text ?? '', sourcesFile?.text ?? '', topicsFile?.text ?? '', JSON.stringify(app)].join(
-        '\u0000',
-      ),
+      [
+        appFile?.text ?? '',
+        sourcesFile?.text ?? '',
+        topicsFile?.text ?? '',
+        JSON.stringify(app),
+        model?.value.id ?? '',
+      ].join('\u0000'),
     ),
     topicsVersion: hash(topicsFile?.text ?? ''),
     defaulted: {
@@ -265,6 +278,48 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env): C
       secret: app.digest.secret === DEVELOPMENT_SECRET,
     },
   });
+}
+
+/**
+ * The relevance model file (JSON, large: parsed with JSON.parse, not the YAML reader). Problems name the file and the
+ * field; a missing optional file is no problem.
+ */
+function readModel(
+  path: string,
+  required: boolean,
+  problems: ConfigProblem[],
+): { value: ModelFileConfig } | undefined {
+  const file = relative(process.cwd(), path) || path;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return undefined;
+    problems.push({ file, path: '', message: `cannot be read: ${(err as Error).message}` });
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    problems.push({ file, path: '', message: `not JSON: ${(err as Error).message}` });
+    return undefined;
+  }
+  const result = modelFileSchema.safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues.slice(0, 20))
+      problems.push({ file, path: formatPath(issue.path), message: issue.message });
+    return undefined;
+  }
+  return { value: result.data };
+}
+
+/** A model file on its own (`tipwire eval --model FILE`, `explain --model FILE`, tests, benches). */
+export function loadModelFile(path: string): ModelFileConfig {
+  const problems: ConfigProblem[] = [];
+  const model = readModel(path, true, problems);
+  if (problems.length > 0 || !model) throw configError(problems);
+  return model.value;
 }
 
 /**

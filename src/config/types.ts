@@ -1,6 +1,7 @@
 import type { Source } from '../core/types.ts';
 import type { AppConfig } from './schema.ts';
 import type { TopicsConfig } from './topics-schema.ts';
+import type { ModelFileConfig } from './model-schema.ts';
 
 /** The whole configuration, validated and frozen; passed in, never read from globals. */
 export interface Config {
@@ -9,6 +10,8 @@ export interface Config {
   app: AppConfig;
   sources: Source[];
   topics: TopicsConfig;
+  /** The relevance model (config/model.json), when there is one. */
+  model?: ModelFileConfig | undefined;
   /** Hash of the three files' content: changes when an operator edits any of them. */
   version: string;
   /** Hash of topics.yaml alone: items classified under another version are re-classified. */

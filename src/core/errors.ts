@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'PARSE_UNSAFE'
   | 'STORE_FAILED'
   | 'CLASSIFY_RULE_INVALID'
+  | 'CLASSIFY_MODEL_INVALID'
   | 'MAIL_FAILED'
   | 'USAGE';
 

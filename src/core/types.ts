@@ -83,10 +83,21 @@ export interface Evidence {
   weight: number;
 }
 
+/** A feature of the relevance model and how far it moved a topic's score (positive: for, negative: against). */
+export interface FeatureWeight {
+  feature: string;
+  weight: number;
+}
+
 export interface TopicMatch {
   topic: string;
+  /** The rules' score (sum of matched term weights). */
   score: number;
   evidence: Evidence[];
+  /** The relevance model's probability that the item is about the topic, when the model decided. */
+  relevance?: number | undefined;
+  /** The model's strongest features for and against, when the model decided. */
+  features?: FeatureWeight[] | undefined;
 }
 
 /** The classifier's verdict on one item. `topics` holds only the topics the item is assigned to. */

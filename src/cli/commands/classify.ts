@@ -1,35 +1,86 @@
-// Operator tools for topic rules, all on the same engine and config as the pipeline:
+// Operator tools for the topic filter, all on the same classifier as the pipeline (jobs/classify.ts):
 //   tipwire classify            JSON Lines in ({"id","title","summary","lang"?}) → JSON Lines out (assigned topics)
-//   tipwire explain ITEM_ID     stored classification of an item, and every topic's score under the current rules
+//   tipwire explain REF         a stored item (item id, story id or URL): stored verdict, and every topic's rule
+//                               evidence and model features under the current classifier
 //   tipwire explain --text "…"  the same for an ad-hoc text, without the store
-//   tipwire eval FILE.jsonl     precision / recall / F1 against labelled lines, and each false positive / negative
-// `--topics FILE` uses another topics file (a rule edit being tried) instead of the configured one.
-import { readFileSync } from 'node:fs';
+//   tipwire eval FILE.jsonl     precision / recall / F1 per topic and language, false positives by kind, errors;
+//                               --compare: the configured version (A) against --topics/--model (B) on the same file
+//   tipwire train FILE.jsonl    trains the relevance model from labelled lines and writes config/model.json
+// `--topics FILE` uses another topics file, `--model FILE` another model (`--model none`: rules alone).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TipwireError } from '../../core/errors.ts';
-import type { TopicsConfig } from '../../config/topics-schema.ts';
-import { classifyItem, compileRules, itemLanguage, scoreItem } from '../../classify/index.ts';
-import type { CompiledRules, TopicScore } from '../../classify/index.ts';
-import { loadTopicsFile } from '../../config/load.ts';
-import { evaluate, formatReport, parseLabelled } from '../../classify/eval.ts';
+import { classifyItem } from '../../classify/index.ts';
+import type { CompiledRules, TopicJudgement } from '../../classify/index.ts';
+import { CONFIG_FILES, loadModelFile, loadTopicsFile } from '../../config/load.ts';
+import {
+  compareLabelled,
+  compileClassifier,
+  evaluateLabelled,
+  explainStored,
+  explainText,
+  trainFromLabelled,
+} from '../../jobs/classify.ts';
 import { EXIT, type Command, type CommandContext, type ParsedArgs } from '../command.ts';
 
-async function loadRules(args: ParsedArgs, ctx: CommandContext): Promise<CompiledRules> {
-  const file = args.values.topics;
-  const topics: TopicsConfig =
-    typeof file === 'string' ? loadTopicsFile(file) : (await ctx.loadConfig()).topics;
-  return compileRules(topics);
+const VERSION_OPTIONS = { topics: { type: 'string' }, model: { type: 'string' } } as const;
+
+/** The configured classifier, with --topics / --model (or the given overrides) in place of the configured files. */
+async function loadRules(
+  args: ParsedArgs,
+  ctx: CommandContext,
+  names: { topics: string; model: string } = { topics: 'topics', model: 'model' },
+): Promise<CompiledRules> {
+  const topicsFile = args.values[names.topics];
+  const modelFile = args.values[names.model];
+  const needConfig = typeof topicsFile !== 'string' || typeof modelFile !== 'string';
+  const config = needConfig ? await ctx.loadConfig() : undefined;
+  const topics = typeof topicsFile === 'string' ? loadTopicsFile(topicsFile) : config!.topics;
+  const model =
+    modelFile === 'none'
+      ? undefined
+      : typeof modelFile === 'string'
+        ? loadModelFile(modelFile)
+        : // A model trained for the configured rules does not fit another topics file's rules unless asked.
+          typeof topicsFile === 'string'
+          ? undefined
+          : config?.model;
+  return compileClassifier({ topics, model });
 }
 
-function formatScores(scores: TopicScore[]): string {
+function readArgFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new TipwireError('USAGE', `cannot read ${file}`, { cause: err });
+  }
+}
+
+function formatJudgements(judgements: TopicJudgement[]): string {
   const lines: string[] = [];
-  for (const s of scores) {
-    const mark = s.assigned ? 'ASSIGNED' : s.score > 0 ? 'below threshold' : 'no match';
-    lines.push(`${s.topic}: score ${s.score} / threshold ${s.threshold} — ${mark}`);
-    for (const e of s.evidence) {
+  for (const j of judgements) {
+    const mark = j.assigned
+      ? 'ASSIGNED'
+      : j.score > 0 || (j.relevance ?? 0) > 0.05
+        ? 'not assigned'
+        : 'no match';
+    const how =
+      j.decidedBy === 'model'
+        ? `model: relevance ${j.relevance} / threshold ${j.modelThreshold}; rules: score ${j.score} / threshold ${j.threshold}`
+        : `rules: score ${j.score} / threshold ${j.threshold}`;
+    lines.push(`${j.topic}: ${mark} — ${how}`);
+    for (const e of j.evidence) {
       lines.push(
-        `    ${e.weight > 0 ? '+' : ''}${e.weight}  ${e.field.padEnd(7)}  "${e.match}"  ← ${e.term}`,
+        `    rule ${e.weight > 0 ? '+' : ''}${e.weight}  ${e.field.padEnd(7)}  "${e.match}"  ← ${e.term}`,
       );
+    }
+    if (j.features !== undefined && j.features.length > 0) {
+      const pro = j.features.filter((f) => f.weight > 0);
+      const con = j.features.filter((f) => f.weight < 0);
+      if (pro.length > 0)
+        lines.push(`    for:     ${pro.map((f) => `${f.feature} +${f.weight}`).join(', ')}`);
+      if (con.length > 0) lines.push(`    against: ${con.map((f) => `${f.feature} ${f.weight}`).join(', ')}`);
     }
   }
   return lines.join('\n') + '\n';
@@ -39,8 +90,8 @@ export const classifyCommand: Command = {
   name: 'classify',
   summary:
     'classify JSON Lines from stdin ({"id","title","summary","lang"?}) and print {"id","lang","topics"} lines',
-  usage: '[--topics FILE] < items.jsonl',
-  options: { topics: { type: 'string' } },
+  usage: '[--topics FILE] [--model FILE|none] < items.jsonl',
+  options: { ...VERSION_OPTIONS },
   async run(args, ctx) {
     const rules = await loadRules(args, ctx);
     const lines = createInterface({ input: ctx.stdin, crlfDelay: Infinity });
@@ -70,7 +121,12 @@ export const classifyCommand: Command = {
       const out = {
         id: input.id ?? null,
         lang: result.language,
-        topics: result.topics.map((t) => ({ id: t.topic, score: t.score, evidence: t.evidence })),
+        topics: result.topics.map((t) => ({
+          id: t.topic,
+          score: t.score,
+          evidence: t.evidence,
+          ...(t.relevance === undefined ? {} : { relevance: t.relevance, features: t.features }),
+        })),
       };
       ctx.stdout.write(`${JSON.stringify(out)}\n`);
     }
@@ -81,17 +137,18 @@ export const classifyCommand: Command = {
 export const explainCommand: Command = {
   name: 'explain',
   summary:
-    'show why an item got its topics: per topic score, threshold and evidence (or --text for any text)',
-  usage: 'ITEM_ID | --text "title" [--summary "text"] [--lang xx] [--topics FILE]',
+    'show why an item got its topics: rule evidence and model features per topic (item id, story id, URL or --text)',
+  usage:
+    'ITEM_ID|STORY_ID|URL | --text "title" [--summary "text"] [--lang xx] [--topics FILE] [--model FILE|none]',
   options: {
     text: { type: 'string' },
     summary: { type: 'string' },
     lang: { type: 'string' },
-    topics: { type: 'string' },
+    ...VERSION_OPTIONS,
   },
   async run(args, ctx) {
     const text = args.values.text;
-    const id = args.positionals[0];
+    const ref = args.positionals[0];
     if (typeof text === 'string') {
       const rules = await loadRules(args, ctx);
       const input = {
@@ -99,39 +156,43 @@ export const explainCommand: Command = {
         summary: typeof args.values.summary === 'string' ? args.values.summary : '',
         language: typeof args.values.lang === 'string' ? args.values.lang : undefined,
       };
-      ctx.stdout.write(`language: ${itemLanguage(input)}   rules ${rules.version}\n`);
-      ctx.stdout.write(formatScores(scoreItem(rules, input)));
+      const { language, judgements } = explainText(rules, input);
+      ctx.stdout.write(`language: ${language}   classifier ${rules.version}\n`);
+      ctx.stdout.write(formatJudgements(judgements));
       return EXIT.ok;
     }
-    if (id === undefined) throw new TipwireError('USAGE', 'explain needs an ITEM_ID or --text "…"');
+    if (ref === undefined)
+      throw new TipwireError('USAGE', 'explain needs an item id, a story id, a URL or --text "…"');
     const config = await ctx.loadConfig();
-    const rules =
-      typeof args.values.topics === 'string' ? await loadRules(args, ctx) : compileRules(config.topics);
+    const rules = await loadRules(args, ctx);
     const store = await ctx.openStore(config);
     try {
-      const item = await store.getItem(id);
-      if (item === undefined) {
-        ctx.stderr.write(`no item with id ${id}\n`);
+      const found = await explainStored(store, rules, ref, config.app.dedupe.trackingParams);
+      if (found.length === 0) {
+        ctx.stderr.write(`no item or story for ${ref}\n`);
         return EXIT.failed;
       }
-      ctx.stdout.write(
-        `${item.id}  ${item.sourceId}  ${item.publishedAt}\n${item.title}\n${item.link ?? ''}\n\n`,
-      );
-      const stored = item.classification;
-      if (stored === undefined) ctx.stdout.write('stored: not classified yet\n');
-      else {
+      for (const { item, language, judgements } of found) {
         ctx.stdout.write(
-          `stored: language ${stored.language}, topics ${stored.topics.map((t) => `${t.topic} (${t.score})`).join(', ') || 'none'}, countries ${stored.countries.join(', ') || 'none'}\n`,
+          `${item.id}  ${item.sourceId}  ${item.publishedAt}\n${item.title}\n${item.link ?? ''}\n\n`,
         );
-        for (const t of stored.topics) {
-          for (const e of t.evidence)
-            ctx.stdout.write(`    ${t.topic}  +${e.weight}  ${e.field}  "${e.match}"  ← ${e.term}\n`);
+        const stored = item.classification;
+        if (stored === undefined) ctx.stdout.write('stored: not classified yet\n');
+        else {
+          const topics = stored.topics
+            .map(
+              (t) =>
+                `${t.topic} (${t.relevance === undefined ? `score ${t.score}` : `relevance ${t.relevance}`})`,
+            )
+            .join(', ');
+          ctx.stdout.write(
+            `stored: language ${stored.language}, topics ${topics || 'none'}, countries ${stored.countries.join(', ') || 'none'}\n`,
+          );
         }
+        ctx.stdout.write(`\nunder the current classifier (${rules.version}), language ${language}:\n`);
+        ctx.stdout.write(formatJudgements(judgements));
+        ctx.stdout.write('\n');
       }
-      ctx.stdout.write(`\nunder the current rules (${rules.version}):\n`);
-      ctx.stdout.write(
-        formatScores(scoreItem(rules, { title: item.title, summary: item.summary, language: item.language })),
-      );
       return EXIT.ok;
     } finally {
       await store.close();
@@ -141,23 +202,81 @@ export const explainCommand: Command = {
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'measure topic rules on labelled JSON Lines ("topics":[…]): precision, recall, F1, confusions',
-  usage: 'FILE.jsonl [--topics FILE] [--json]',
-  options: { topics: { type: 'string' }, json: { type: 'boolean' } },
+  summary:
+    'measure the topic filter on labelled JSON Lines ("topics":[…]): P/R/F1 per topic and language, errors; --compare two versions',
+  usage:
+    'FILE.jsonl [--topics FILE] [--model FILE|none] [--compare [--base-topics FILE] [--base-model FILE|none]] [--no-errors] [--json]',
+  options: {
+    ...VERSION_OPTIONS,
+    compare: { type: 'boolean' },
+    'base-topics': { type: 'string' },
+    'base-model': { type: 'string' },
+    'no-errors': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
   async run(args, ctx) {
     const file = args.positionals[0];
     if (file === undefined) throw new TipwireError('USAGE', 'eval needs a FILE.jsonl of labelled items');
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new TipwireError('USAGE', `cannot read ${file}`, { cause: err });
-    }
+    const text = readArgFile(file);
     const rules = await loadRules(args, ctx);
-    const report = evaluate(rules, parseLabelled(text, file));
-    ctx.stdout.write(
-      args.values.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`,
-    );
+    if (args.values.compare === true) {
+      const base = await loadRules(args, ctx, { topics: 'base-topics', model: 'base-model' });
+      const name = (topics: unknown, model: unknown): string =>
+        `${typeof topics === 'string' ? topics : 'configured topics'} + ${typeof model === 'string' ? model : 'configured model'}`;
+      const result = compareLabelled(base, rules, text, file, [
+        name(args.values['base-topics'], args.values['base-model']),
+        name(args.values.topics, args.values.model),
+      ]);
+      ctx.stdout.write(
+        args.values.json === true
+          ? `${JSON.stringify({ a: result.a, b: result.b }, null, 2)}\n`
+          : `${result.text}\n`,
+      );
+      return EXIT.ok;
+    }
+    const { report, text: out } = evaluateLabelled(rules, text, file, {
+      errors: args.values['no-errors'] !== true,
+    });
+    ctx.stdout.write(args.values.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${out}\n`);
+    return EXIT.ok;
+  },
+};
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary:
+    'train the relevance model from labelled JSON Lines and write it beside the topic rules (config/model.json)',
+  usage: 'FILE.jsonl [--out FILE] [--topics FILE] [--seed N] [--epochs N]',
+  options: {
+    out: { type: 'string' },
+    topics: { type: 'string' },
+    seed: { type: 'string' },
+    epochs: { type: 'string' },
+  },
+  async run(args, ctx) {
+    const file = args.positionals[0];
+    if (file === undefined) throw new TipwireError('USAGE', 'train needs a FILE.jsonl of labelled items');
+    const text = readArgFile(file);
+    const topicsFile = args.values.topics;
+    const topics =
+      typeof topicsFile === 'string' ? loadTopicsFile(topicsFile) : (await ctx.loadConfig()).topics;
+    const number = (name: string): number | undefined => {
+      const value = args.values[name];
+      if (typeof value !== 'string') return undefined;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) throw new TipwireError('USAGE', `--${name} needs a whole number`);
+      return n;
+    };
+    const seed = number('seed');
+    const epochs = number('epochs');
+    const { model, summary } = trainFromLabelled(topics, text, file, {
+      ...(seed === undefined ? {} : { seed }),
+      ...(epochs === undefined ? {} : { epochs }),
+    });
+    const out =
+      typeof args.values.out === 'string' ? args.values.out : join(ctx.configDir, CONFIG_FILES.model);
+    writeFileSync(out, `${JSON.stringify(model, null, 1)}\n`);
+    ctx.stdout.write(`${summary}\nwrote ${out}\n`);
     return EXIT.ok;
   },
 };

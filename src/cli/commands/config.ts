@@ -1,7 +1,7 @@
 // Operator commands about the configuration itself: check it, and regenerate the editor schemas.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileRules } from '../../classify/index.ts';
+import { compileClassifier } from '../../jobs/classify.ts';
 import { configJsonSchemas } from '../../config/json-schema.ts';
 import { EXIT, type Command } from '../command.ts';
 
@@ -12,7 +12,7 @@ export const validateCommand: Command = {
   usage: '',
   async run(_args, ctx) {
     const config = await ctx.loadConfig();
-    const rules = compileRules(config.topics);
+    const rules = compileClassifier(config);
     const enabled = config.sources.filter((source) => source.enabled).length;
     ctx.stdout.write(
       `${ctx.configDir}: valid — ${config.sources.length} sources (${enabled} enabled), ${rules.topics.length} topics, database ${config.app.store.databaseUrl}\n`,

@@ -1,6 +1,6 @@
 // `tipwire poll`: one poll cycle now, a progress line per source on a terminal, a summary table at the end.
 // Exit code 1 when any polled source failed, so cron wrappers and CI notice.
-import { compileRules } from '../../classify/index.ts';
+import { compileClassifier } from '../../jobs/classify.ts';
 import { createHostLimiter } from '../../fetch/index.ts';
 import { runPoll, type SourcePollResult } from '../../jobs/poll.ts';
 import { describePoll } from '../../jobs/poll-summary.ts';
@@ -41,7 +41,7 @@ export const pollCommand: Command = {
   },
   async run(args, ctx) {
     const config = await ctx.loadConfig();
-    const rules = compileRules(config.topics);
+    const rules = compileClassifier(config);
     const store = await ctx.openStore(config);
     try {
       const sourceIds = args.values.source as string[] | undefined;

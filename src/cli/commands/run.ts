@@ -1,7 +1,8 @@
 // `tipwire run`: the long-running service. Polls on schedule, exports feeds after each poll, sends digests when
 // due, serves feeds, subscriber pages and the status page, reloads edited config without a restart, and shuts
 // down cleanly on SIGINT/SIGTERM (running jobs finish or are abandoned at their next step; the database is closed).
-import { compileRules, type CompiledRules } from '../../classify/index.ts';
+import type { CompiledRules } from '../../classify/index.ts';
+import { compileClassifier } from '../../jobs/classify.ts';
 import type { Config } from '../../config/types.ts';
 import { watchConfig } from '../../config/watch.ts';
 import { createHostLimiter } from '../../fetch/index.ts';
@@ -31,7 +32,7 @@ export const runCommand: Command = {
     const stopped = stopSignal(ctx.log);
     const log = ctx.log;
     let config: Config = await ctx.loadConfig();
-    let rules: CompiledRules = compileRules(config.topics);
+    let rules: CompiledRules = compileClassifier(config);
     const store = await ctx.openStore(config);
     const mailer = createMailer(config, log);
     // MJML compiles once here (and again only when the config changes), never per subscriber.
@@ -73,10 +74,10 @@ export const runCommand: Command = {
     const watcher = watchConfig(config, {
       log,
       env: ctx.env,
-      accept: (next) => void compileRules(next.topics),
+      accept: (next) => void compileClassifier(next),
       onChange: async (next) => {
         config = listening ? withListenAddress(next, listening) : next;
-        rules = compileRules(next.topics);
+        rules = compileClassifier(next);
         templates = await loadDigestTemplates(next);
         clusterer = createClusterer(next.app.dedupe);
         limiter = createHostLimiter({
