@@ -11,7 +11,7 @@
 //   4. each rule adds its weight once per field where it matched (title × titleWeight, summary × 1);
 //   5. a topic is assigned when its score reaches its threshold. Evidence lists every rule that added to a score.
 import type { Evidence } from '../core/types.ts';
-import { parseExpression, TermSyntaxError } from './rules.ts';
+import { parseExpression, RuleErrors, TermSyntaxError, type RuleProblem } from './rules.ts';
 import type { AltAst, SetTable } from './rules.ts';
 import { stemFamily, tokenize, wordForm } from '../text/index.ts';
 import type { Tokens, WordForm } from '../text/index.ts';
@@ -91,24 +91,56 @@ export class Engine {
   private dedupeCall = 0;
   private stamp = 0;
 
-  /** Throws TermSyntaxError with a message naming the topic, the rule and the term. */
+  /**
+   * Throws RuleErrors listing every broken term (not only the first), each with the path of its value in the topics
+   * file and a message naming the topic, the rule and the term. A broken term of a named set is reported once, at the
+   * set, not again at every rule that uses the set.
+   */
   constructor(input: EngineInput) {
     this.titleWeight = input.titleWeight;
     this.topics = input.topics.map((topic) => ({ id: topic.id, threshold: topic.threshold }));
+    const problems: RuleProblem[] = [];
+    const brokenSets = new Set<string>();
+    for (const [name, perLang] of Object.entries(input.sets)) {
+      for (const [lang, terms] of Object.entries(perLang)) {
+        terms.forEach((term, index) => {
+          try {
+            parseExpression(term, lang, input.sets, [name]);
+          } catch (err) {
+            if (!(err instanceof TermSyntaxError)) throw err;
+            if (err.inSet !== undefined && err.inSet !== name) return; // reported at that set
+            brokenSets.add(name);
+            problems.push({
+              path: ['sets', name, lang, index],
+              message: `set "@${name}", ${lang}[${index}], term "${term}": ${err.message}`,
+            });
+          }
+        });
+      }
+    }
     input.topics.forEach((topic, topicIndex) => {
       for (const [lang, list] of Object.entries(topic.terms)) {
         list.forEach((rule, ruleIndex) => {
           const where = `topic "${topic.id}", terms.${lang}[${ruleIndex}]`;
-          const compileTerm = (term: string): CompiledExpr => {
+          let broken = false;
+          const compileTerm = (term: string, at: (string | number)[]): CompiledExpr | undefined => {
             try {
               return this.compileExpr(parseExpression(term, lang, input.sets));
             } catch (err) {
-              if (err instanceof TermSyntaxError)
-                throw new TermSyntaxError(`${where}, term "${term}": ${err.message}`);
-              throw err;
+              if (!(err instanceof TermSyntaxError)) throw err;
+              broken = true;
+              if (err.inSet === undefined || !brokenSets.has(err.inSet))
+                problems.push({
+                  path: ['topics', topicIndex, 'terms', lang, ruleIndex, ...at],
+                  message: `${where}, term "${term}": ${err.message}`,
+                });
+              return undefined;
             }
           };
-          const expr = compileTerm(rule.match);
+          const expr = compileTerm(rule.match, ['match']);
+          const unless = rule.unless.map((term, i) => compileTerm(term, ['unless', i]));
+          const requires = rule.requires.map((term, i) => compileTerm(term, ['requires', i]));
+          if (broken || !expr) return;
           const compiled: CompiledRule = {
             topic: topicIndex,
             dedupe: expr.alts.map((alt) =>
@@ -118,8 +150,8 @@ export class Engine {
             lang,
             weight: rule.weight,
             expr,
-            unless: rule.unless.map(compileTerm),
-            requires: rule.requires.map(compileTerm),
+            unless: unless.filter((e): e is CompiledExpr => e !== undefined),
+            requires: requires.filter((e): e is CompiledExpr => e !== undefined),
             within: rule.within ?? input.window,
             field: rule.field,
           };
@@ -131,6 +163,7 @@ export class Engine {
         });
       }
     });
+    if (problems.length > 0) throw new RuleErrors(problems);
     this.ruleStamp = new Uint32Array(this.rules.length);
     this.dedupeStamp = new Uint32Array(this.dedupeIds.size * 2);
   }

@@ -18,7 +18,7 @@ import { Engine, scoreTokens } from './engine.ts';
 import { detectLanguage, tokenize } from '../text/index.ts';
 import type { Tokens } from '../text/index.ts';
 import type { RuleInput, TopicScore } from './engine.ts';
-import { TermSyntaxError } from './rules.ts';
+import { RuleErrors, TermSyntaxError, type RuleProblem } from './rules.ts';
 import { countriesInTokens } from './countries.ts';
 import { featureText } from './features.ts';
 import type { FeatureText } from './features.ts';
@@ -26,6 +26,7 @@ import { MODEL_FORMAT, compileModel, modelLogits, sigmoid, strongestFeatures } f
 import type { CompiledModel, RelevanceModelFile } from './model.ts';
 
 export { detectLanguage, LANGUAGES } from '../text/index.ts';
+export type { RuleProblem } from './rules.ts';
 export { extractCountries } from './countries.ts';
 export { tokenize } from '../text/index.ts';
 export type { TopicScore } from './engine.ts';
@@ -90,6 +91,22 @@ export function compileRules(config: TopicsInput, model?: RelevanceModelFile): C
       })),
     });
   } catch (err) {
+    if (err instanceof RuleErrors) {
+      // A rule written as a bare string has no `match` key: its path ends at the rule.
+      const problems: RuleProblem[] = err.problems.map((problem) => {
+        const [, topic, , lang, rule, key] = problem.path;
+        const written =
+          problem.path[0] === 'topics' && key === 'match'
+            ? config.topics[topic as number]?.terms[lang as string]?.[rule as number]
+            : undefined;
+        return typeof written === 'string' ? { ...problem, path: problem.path.slice(0, 5) } : problem;
+      });
+      throw new TipwireError(
+        'CLASSIFY_RULE_INVALID',
+        `topics.yaml: ${problems.length} rule problem${problems.length === 1 ? '' : 's'}:\n  ${problems.map((p) => p.message).join('\n  ')}`,
+        { cause: err, details: { problems } },
+      );
+    }
     if (err instanceof TermSyntaxError) {
       throw new TipwireError('CLASSIFY_RULE_INVALID', `topics.yaml: ${err.message}`, { cause: err });
     }

@@ -33,9 +33,28 @@ export type SetTable = Record<string, Record<string, string[]>>;
 
 /** A mistake in one term; the compiler adds the topic, rule and file. */
 export class TermSyntaxError extends Error {
-  constructor(message: string) {
+  /** Set when the mistake is inside a term of this named set (reported once, at the set, not at every use). */
+  readonly inSet: string | undefined;
+  constructor(message: string, inSet?: string) {
     super(message);
     this.name = 'TermSyntaxError';
+    this.inSet = inSet;
+  }
+}
+
+/** One rule problem with the path of the offending value in topics.yaml, e.g. ['topics', 0, 'terms', 'en', 3]. */
+export interface RuleProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Every problem of a topics config at once, so an operator fixes the file in one pass. */
+export class RuleErrors extends TermSyntaxError {
+  readonly problems: RuleProblem[];
+  constructor(problems: RuleProblem[]) {
+    super(problems.map((problem) => problem.message).join('\n'));
+    this.name = 'RuleErrors';
+    this.problems = problems;
   }
 }
 
@@ -72,7 +91,15 @@ function expandSet(ref: string, sets: SetTable, expanding: string[]): AltAst[] {
   if (expanding.includes(name)) throw new TermSyntaxError(`set "@${name}" refers to itself`);
   const out: AltAst[] = [];
   for (const [setLang, terms] of Object.entries(set)) {
-    for (const term of terms) out.push(...parseExpression(term, setLang, sets, [...expanding, name]));
+    for (const term of terms) {
+      try {
+        out.push(...parseExpression(term, setLang, sets, [...expanding, name]));
+      } catch (err) {
+        if (err instanceof TermSyntaxError && err.inSet === undefined)
+          throw new TermSyntaxError(`in set "@${name}", term "${term}": ${err.message}`, name);
+        throw err;
+      }
+    }
   }
   return out;
 }

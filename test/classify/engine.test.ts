@@ -141,6 +141,39 @@ describe('rule errors name topic, rule and term', () => {
       expect((err as Error).message).toMatch(message);
     }
   });
+  it('every broken term at once, each with the path of its value; a broken set once, at the set', () => {
+    const text = [
+      'sets:',
+      '  bad:',
+      '    en: ["x NEAR"]',
+      'topics:',
+      '  - id: t',
+      '    names: { en: T }',
+      '    terms:',
+      '      en:',
+      '        - "human NEAR trafficking"',
+      '        - fine',
+      '        - { match: fine, unless: ["ab*", "@nothing"] }',
+      '        - "@bad"',
+      '',
+    ].join('\n');
+    try {
+      compileRules(parseTopicsYaml(text));
+      expect.unreachable('compileRules should throw');
+    } catch (err) {
+      expect(isTipwireError(err, 'CLASSIFY_RULE_INVALID')).toBe(true);
+      const problems = (err as { details: { problems: { path: unknown[]; message: string }[] } }).details
+        .problems;
+      expect(problems.map((problem) => problem.path)).toEqual([
+        ['sets', 'bad', 'en', 0],
+        ['topics', 0, 'terms', 'en', 0],
+        ['topics', 0, 'terms', 'en', 2, 'unless', 0],
+        ['topics', 0, 'terms', 'en', 2, 'unless', 1],
+      ]);
+      expect(problems[0]?.message).toMatch(/set "@bad".*NEAR needs a distance/);
+      expect(problems[3]?.message).toMatch(/unknown set "@nothing"/);
+    }
+  });
   it('schema errors name the field', () => {
     expect(() => parseTopicsYaml('topics:\n  - id: Bad Id\n    names: {}\n    terms: {}\n')).toThrow(
       /topics\[0\]\.id/,
