@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { createLogger, type Logger } from './core/log.ts';
 import { describeError, isTipwireError } from './core/errors.ts';
 import { loadConfig } from './config/load.ts';
+import { ruleProblems } from './classify/index.ts';
 import { openStore } from './store/index.ts';
 import { EXIT, type Command, type CommandContext } from './cli/command.ts';
 import { commands } from './cli/registry.ts';
@@ -113,7 +114,9 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     stdout,
     stderr,
     log,
-    loadConfig: async () => loadConfig(resolve(configDir), env),
+    // The rule compiler checks topics.yaml inside the loader, so rule problems get file:line:col like the rest.
+    loadConfig: async (from = {}) =>
+      loadConfig(resolve(from.dir ?? configDir), from.env ?? env, { checkTopics: ruleProblems }),
     openStore: (config) => openStore(config.app.store.databaseUrl),
   };
   try {

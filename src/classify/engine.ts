@@ -113,6 +113,8 @@ export class Engine {
             problems.push({
               path: ['sets', name, lang, index],
               message: `set "@${name}", ${lang}[${index}], term "${term}": ${err.message}`,
+              term,
+              reason: err.message,
             });
           }
         });
@@ -133,6 +135,8 @@ export class Engine {
                 problems.push({
                   path: ['topics', topicIndex, 'terms', lang, ruleIndex, ...at],
                   message: `${where}, term "${term}": ${err.message}`,
+                  term,
+                  reason: err.message,
                 });
               return undefined;
             }

@@ -12,7 +12,7 @@
 // topics the model does not know, the rules' threshold decides.
 // The rule language is documented in rules.ts and README ("Topic rules").
 import { stableId } from '../core/hash.ts';
-import { TipwireError } from '../core/errors.ts';
+import { isTipwireError, TipwireError } from '../core/errors.ts';
 import type { Classification, FeatureWeight, TopicInfo, TopicMatch } from '../core/types.ts';
 import { Engine, scoreTokens } from './engine.ts';
 import { detectLanguage, tokenize } from '../text/index.ts';
@@ -68,10 +68,47 @@ export interface TopicsInput {
   }[];
 }
 
-export function compileRules(config: TopicsInput, model?: RelevanceModelFile): CompiledRules {
-  let engine: Engine;
+/**
+ * Engines by the topics object they were compiled from: the config loader checks the rules by compiling them
+ * (ruleProblems), and the command that loaded the config compiles the same frozen object again right after.
+ */
+const engines = new WeakMap<TopicsInput, Engine>();
+
+/** Every problem of the topic rules, with the path of its value in topics.yaml; empty when they compile. */
+export function ruleProblems(config: TopicsInput): RuleProblem[] {
   try {
-    engine = new Engine({
+    compileRules(config);
+    return [];
+  } catch (err) {
+    if (isTipwireError(err, 'CLASSIFY_RULE_INVALID') && Array.isArray(err.details.problems))
+      return err.details.problems as RuleProblem[];
+    throw err;
+  }
+}
+
+export function compileRules(config: TopicsInput, model?: RelevanceModelFile): CompiledRules {
+  const engine = engines.get(config) ?? compileEngine(config);
+  engines.set(config, engine);
+  if (model !== undefined && model.format !== MODEL_FORMAT)
+    throw new TipwireError('CLASSIFY_MODEL_INVALID', `model file: format is not ${MODEL_FORMAT}`);
+  const ruleTopics = config.topics.map((topic) => topic.id);
+  const rulesVersion = stableId(JSON.stringify(config));
+  return {
+    version: model === undefined ? rulesVersion : stableId(`${rulesVersion}\u0000${model.id}`),
+    rulesVersion,
+    topics: config.topics.map((topic) => ({
+      id: topic.id,
+      names: topic.names,
+      ...(topic.description === undefined ? {} : { description: topic.description }),
+    })),
+    engine,
+    model: model === undefined ? undefined : compileModel(model, ruleTopics),
+  };
+}
+
+function compileEngine(config: TopicsInput): Engine {
+  try {
+    return new Engine({
       titleWeight: config.settings.titleWeight,
       window: config.settings.window,
       sets: config.sets,
@@ -112,21 +149,6 @@ export function compileRules(config: TopicsInput, model?: RelevanceModelFile): C
     }
     throw err;
   }
-  if (model !== undefined && model.format !== MODEL_FORMAT)
-    throw new TipwireError('CLASSIFY_MODEL_INVALID', `model file: format is not ${MODEL_FORMAT}`);
-  const ruleTopics = config.topics.map((topic) => topic.id);
-  const rulesVersion = stableId(JSON.stringify(config));
-  return {
-    version: model === undefined ? rulesVersion : stableId(`${rulesVersion}\u0000${model.id}`),
-    rulesVersion,
-    topics: config.topics.map((topic) => ({
-      id: topic.id,
-      names: topic.names,
-      ...(topic.description === undefined ? {} : { description: topic.description }),
-    })),
-    engine,
-    model: model === undefined ? undefined : compileModel(model, ruleTopics),
-  };
 }
 
 /** The language an item is treated as: given, else detected, else "und". */

@@ -45,7 +45,11 @@ export class TermSyntaxError extends Error {
 /** One rule problem with the path of the offending value in topics.yaml, e.g. ['topics', 0, 'terms', 'en', 3]. */
 export interface RuleProblem {
   path: (string | number)[];
+  /** The whole story: topic or set, rule, term and what is wrong. */
   message: string;
+  /** The term as written, and what is wrong with it (for callers that name the place themselves). */
+  term: string;
+  reason: string;
 }
 
 /** Every problem of a topics config at once, so an operator fixes the file in one pass. */

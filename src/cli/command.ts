@@ -25,8 +25,11 @@ export interface CommandContext {
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable;
   log: Logger;
-  /** Loads and validates the configuration (throws TipwireError CONFIG_INVALID with every problem listed). */
-  loadConfig(): Promise<Config>;
+  /**
+   * Loads and validates the configuration, topic rules included (throws TipwireError CONFIG_INVALID with every
+   * problem listed). Another folder or environment may be named (the demo loads its own).
+   */
+  loadConfig(from?: { dir?: string; env?: NodeJS.ProcessEnv }): Promise<Config>;
   /** Opens the store the configuration names (SQLite file by default); the caller closes it. */
   openStore(config: Config): Promise<Store>;
 }

@@ -136,6 +136,29 @@ describe('tipwire run', () => {
     writeFileSync(sources, good);
   }, 30_000);
 
+  it('rejects a topics.yaml edit with broken terms at their file:line:col and keeps the last good rules', async () => {
+    const topics = join(dir, 'topics.yaml');
+    const good = readFileSync(topics, 'utf8');
+    writeFileSync(
+      topics,
+      'topics:\n  - id: t\n    names: { en: T }\n    terms:\n      en: ["human NEAR trafficking", "ab*"]\n',
+    );
+    const rejected = await logged(
+      (l) => typeof l.msg === 'string' && l.msg.startsWith('config edit rejected') && l.msg.includes('NEAR'),
+    );
+    expect(rejected.level).toBe(50);
+    expect(rejected.err).toBeUndefined();
+    expect(String(rejected.msg)).toMatch(
+      /topics\.yaml:5:12 topics\[0\]\.terms\.en\[0\]: topic "t", term "human NEAR trafficking": NEAR needs a distance/,
+    );
+    expect(String(rejected.msg)).toMatch(
+      /topics\.yaml:5:38 topics\[0\]\.terms\.en\[1\]: .*at least 3 letters/,
+    );
+    const page = await (await fetch(`${base}/stories?topic=trafficking`)).text();
+    expect(page).toContain('Human trafficking victims freed in Bishkek');
+    writeFileSync(topics, good);
+  }, 30_000);
+
   it('applies a valid edit without a restart: a new source is polled', async () => {
     const sources = join(dir, 'sources.yaml');
     writeFileSync(

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TipwireError } from '../../core/errors.ts';
-import { classifyItem } from '../../classify/index.ts';
+import { classifyItem, ruleProblems } from '../../classify/index.ts';
 import type { CompiledRules, TopicJudgement } from '../../classify/index.ts';
 import { CONFIG_FILES, loadModelFile, loadTopicsFile } from '../../config/load.ts';
 import {
@@ -36,7 +36,10 @@ async function loadRules(
   const modelFile = args.values[names.model];
   const needConfig = typeof topicsFile !== 'string' || typeof modelFile !== 'string';
   const config = needConfig ? await ctx.loadConfig() : undefined;
-  const topics = typeof topicsFile === 'string' ? loadTopicsFile(topicsFile) : config!.topics;
+  const topics =
+    typeof topicsFile === 'string'
+      ? loadTopicsFile(topicsFile, { checkTopics: ruleProblems })
+      : config!.topics;
   const model =
     modelFile === 'none'
       ? undefined
@@ -259,7 +262,9 @@ export const trainCommand: Command = {
     const text = readArgFile(file);
     const topicsFile = args.values.topics;
     const topics =
-      typeof topicsFile === 'string' ? loadTopicsFile(topicsFile) : (await ctx.loadConfig()).topics;
+      typeof topicsFile === 'string'
+        ? loadTopicsFile(topicsFile, { checkTopics: ruleProblems })
+        : (await ctx.loadConfig()).topics;
     const number = (name: string): number | undefined => {
       const value = args.values[name];
       if (typeof value !== 'string') return undefined;

@@ -1,7 +1,6 @@
 // `tipwire demo` (npm run demo): see src/demo/demo.ts. It drives the same commands an operator uses, against a
 // config of its own, so what it shows is what `tipwire poll`, `publish` and `digest send` really do.
 import { relative } from 'node:path';
-import { loadConfig } from '../../config/load.ts';
 import { demoPaths, serveDemoFeeds, writeDemoConfig } from '../../demo/demo.ts';
 import { openStore } from '../../store/index.ts';
 import { EXIT, type Command, type CommandContext } from '../command.ts';
@@ -47,13 +46,16 @@ export const demoCommand: Command = {
         configDir: dir,
         // The demo's own folders and outbox whatever the environment says for a real run.
         loadConfig: async () =>
-          loadConfig(dir, {
-            ...ctx.env,
-            TIPWIRE_DATABASE_URL: '',
-            TIPWIRE_SMTP_URL: '',
-            TIPWIRE_DATA_DIR: '',
-            TIPWIRE_FEEDS_DIR: '',
-            TIPWIRE_OUTBOX_DIR: '',
+          ctx.loadConfig({
+            dir,
+            env: {
+              ...ctx.env,
+              TIPWIRE_DATABASE_URL: '',
+              TIPWIRE_SMTP_URL: '',
+              TIPWIRE_DATA_DIR: '',
+              TIPWIRE_FEEDS_DIR: '',
+              TIPWIRE_OUTBOX_DIR: '',
+            },
           }),
         openStore: (config) => openStore(config.app.store.databaseUrl),
       };

@@ -74,6 +74,8 @@ export const runCommand: Command = {
     const watcher = watchConfig(config, {
       log,
       env: ctx.env,
+      // The same loader as at start: topic-rule problems are rejected with their file:line:col.
+      load: () => ctx.loadConfig(),
       accept: (next) => void compileClassifier(next),
       onChange: async (next) => {
         config = listening ? withListenAddress(next, listening) : next;
