@@ -11,3 +11,15 @@ export {
 export { extractFeatures, type Features, type Anchor } from './features.ts';
 // Moved to the shared text toolkit (src/text); re-exported for the dedupe tests that use them through here.
 export { transliterate, phoneticKey, ALIASES } from '../text/index.ts';
+export {
+  clusterLabelled,
+  evaluateStories,
+  formatStoryEvaluation,
+  parseStoryLabelled,
+  PAIR_KINDS,
+  type PairKind,
+  type PairScore,
+  type StoryEvaluation,
+  type StoryLabelledItem,
+} from './eval.ts';
+export { effectiveLanguage } from './language.ts';

@@ -1,11 +1,20 @@
 // `tipwire dedupe`: the story clusterer as a filter, for operators testing the engine on their own data.
 // Reads JSON Lines {"id","url","title","summary","lang","published","source"} on stdin and writes {"id","story"} per
 // line (with --explain also "relation", "follows" and "evidence"), using the configured dedupe section.
+// `tipwire dedupe --eval FILE`: clusters labelled JSON Lines (a "story" field on each) and prints pair precision and
+// recall overall and for copies, same-event and cross-language pairs, then the false and missed pairs.
 // A bad line gets a message naming its line number on stderr and the exit code 1; the other lines still run.
 // `tipwire stories`: a table of recent stories with item counts and languages.
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createClusterer } from '../../jobs/cluster.ts';
-import { identityKey } from '../../dedupe/index.ts';
+import {
+  clusterLabelled,
+  evaluateStories,
+  formatStoryEvaluation,
+  identityKey,
+  parseStoryLabelled,
+} from '../../dedupe/index.ts';
 import { stableId } from '../../core/hash.ts';
 import { TipwireError } from '../../core/errors.ts';
 import { EXIT, type Command } from '../command.ts';
@@ -28,11 +37,19 @@ export const dedupeCommand: Command = {
   name: 'dedupe',
   summary:
     'cluster JSON Lines items from stdin into stories ({"id","url","title","summary","lang","published","source"} → {"id","story"})',
-  usage: '[--explain]   < items.jsonl',
-  options: { explain: { type: 'boolean' } },
+  usage: '[--explain]   < items.jsonl   |   --eval FILE.jsonl [--limit N]',
+  options: { explain: { type: 'boolean' }, eval: { type: 'string' }, limit: { type: 'string' } },
   async run(args, ctx) {
     const config = await ctx.loadConfig();
     const clusterer = createClusterer(config.app.dedupe);
+    const evalFile = args.values.eval as string | undefined;
+    if (evalFile !== undefined) {
+      const limit = args.values.limit === undefined ? Infinity : Number(args.values.limit);
+      const items = parseStoryLabelled(await readFile(evalFile, 'utf8'), evalFile);
+      const result = evaluateStories(items, clusterLabelled(items, clusterer));
+      ctx.stdout.write(formatStoryEvaluation(result, Number.isNaN(limit) ? Infinity : limit));
+      return EXIT.ok;
+    }
     const explain = Boolean(args.values.explain);
     let lineNumber = 0;
     let bad = 0;
