@@ -1,5 +1,5 @@
 // The one composition root: reads global flags, finds the command, gives it a context that can load the config and
-// open the store. Nothing imports this file. Exit codes: 0 ok, 1 a checked thing failed, 2 usage, 3 config.
+// open the adapters (the store, the mailer), chosen here by the config's URLs and nowhere else. Nothing imports this file. Exit codes: 0 ok, 1 a checked thing failed, 2 usage, 3 config.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { describeError, isTipwireError } from './core/errors.ts';
 import { loadConfig } from './config/load.ts';
 import { ruleProblems } from './classify/index.ts';
 import { openStore } from './store/index.ts';
+import { createMailer } from './digest/mailer.ts';
 import { EXIT, type Command, type CommandContext } from './cli/command.ts';
 import { commands } from './cli/registry.ts';
 
@@ -118,6 +119,17 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     loadConfig: async (from = {}) =>
       loadConfig(resolve(from.dir ?? configDir), from.env ?? env, { checkTopics: ruleProblems }),
     openStore: (config) => openStore(config.app.store.databaseUrl),
+    openMailer: (config) =>
+      createMailer(
+        {
+          smtpUrl: config.app.mail.smtpUrl,
+          outbox: config.app.paths.outbox,
+          maxConnections: config.app.mail.maxConnections,
+          rateLimitPerSecond: config.app.digest.rateLimitPerSecond,
+          timeoutMs: config.app.mail.timeoutMs,
+        },
+        log,
+      ),
   };
   try {
     return await command.run(parsed, ctx);
@@ -126,7 +138,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       stderr.write(`${err.message}\n`);
       return EXIT.config;
     }
-    if (isTipwireError(err, 'USAGE')) {
+    if (isTipwireError(err, 'USAGE') || isTipwireError(err, 'SUBSCRIBER_INVALID')) {
       stderr.write(`tipwire ${command.name}: ${err.message}\n`);
       return EXIT.usage;
     }

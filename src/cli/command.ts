@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../core/log.ts';
 import type { Config } from '../config/types.ts';
 import type { Store } from '../store/port.ts';
+import type { Mailer } from '../digest/port.ts';
 
 /** Exit codes that scripts can rely on. */
 export const EXIT = {
@@ -32,6 +33,8 @@ export interface CommandContext {
   loadConfig(from?: { dir?: string; env?: NodeJS.ProcessEnv }): Promise<Config>;
   /** Opens the store the configuration names (SQLite file by default); the caller closes it. */
   openStore(config: Config): Promise<Store>;
+  /** Opens the mailer the configuration names (SMTP, else the .eml file outbox); the caller closes it. */
+  openMailer(config: Config): Mailer;
 }
 
 export interface ParsedArgs {

@@ -3,8 +3,7 @@
 // config/topics.yaml has its schema beside the rule compiler (src/config/topics-schema.ts).
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
-// The stage that owns a concept owns its defaults; config only exposes them.
-import { DEFAULT_TRACKING_PARAMS } from '../dedupe/identity.ts';
+import { DEFAULT_TRACKING_PARAMS } from '../core/tracking.ts';
 
 /** The signing key used when none is configured; startup warns while it is in force. */
 export const DEVELOPMENT_SECRET = 'change-me-tipwire-development-secret';

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'CLASSIFY_RULE_INVALID'
   | 'CLASSIFY_MODEL_INVALID'
   | 'MAIL_FAILED'
+  | 'SUBSCRIBER_INVALID'
   | 'USAGE';
 
 export class TipwireError extends Error {

@@ -7,6 +7,7 @@
 //   3. "title:<source id>:<hash>"       — hash of the normalised title and the publication day (UTC): an entry with
 //                                          neither link nor GUID is identified by what it says and when; the day, not
 //                                          the instant, so that a feed that rewrites times on each build stays stable
+import { DEFAULT_TRACKING_PARAMS } from '../core/tracking.ts';
 import { stableId } from '../core/hash.ts';
 import { canonicalUrl } from './canonical.ts';
 
@@ -17,42 +18,8 @@ export interface IdentityEntry {
   publishedAt: string;
 }
 
-/** Tracking parameters used when the caller gives none (the config default lives in dedupeSchema). */
-export const DEFAULT_TRACKING_PARAMS: readonly string[] = [
-  'fbclid',
-  'gclid',
-  'yclid',
-  'dclid',
-  'msclkid',
-  'mc_cid',
-  'mc_eid',
-  'ref',
-  'ref_src',
-  '_ga',
-  'igshid',
-  'spm',
-  'from',
-  'rss',
-  'utm',
-  // Outlets' own campaign tags, seen in real feeds (BBC, MSN, NYT, Guardian, Adobe and HubSpot mailers).
-  'at_medium',
-  'at_campaign',
-  'at_custom1',
-  'at_custom2',
-  'at_custom3',
-  'at_custom4',
-  'cmpid',
-  'ns_mchannel',
-  'ns_source',
-  'ns_campaign',
-  'ns_linkname',
-  'ns_fee',
-  'ocid',
-  'smid',
-  'mkt_tok',
-  '_hsenc',
-  '_hsmi',
-];
+/** Tracking parameters used when the caller gives none (a core constant: the config's default is the same list). */
+export { DEFAULT_TRACKING_PARAMS };
 
 export function identityKey(
   entry: IdentityEntry,

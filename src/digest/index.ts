@@ -1,4 +1,5 @@
-// The digest stage's public face for the composition root and the jobs: ports, the mailer factory, rendering.
+// The digest stage's public face for the jobs: its ports, rendering, tokens, the schedule. The Mailer adapters
+// (mailer.ts) are opened by the composition root alone.
 export type {
   DigestStore,
   Mailer,
@@ -8,7 +9,6 @@ export type {
   SubscriberRecord,
   NewSubscriber,
 } from './port.ts';
-export { createMailer, createFileMailer, createSmtpMailer } from './mailer.ts';
 export {
   compileTemplates,
   renderDigest,

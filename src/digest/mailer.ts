@@ -1,5 +1,5 @@
-// The Mailer port's two adapters, chosen once by config: SMTP through a nodemailer pool when mail.smtpUrl (env
-// TIPWIRE_SMTP_URL) is set — TLS as the URL says (smtps:// implicit TLS, smtp:// STARTTLS when offered; URL query
+// The Mailer port's two adapters, chosen once by the composition root (cli.ts openMailer): SMTP through a nodemailer
+// pool when mail.smtpUrl (env TIPWIRE_SMTP_URL) is set — TLS as the URL says (smtps:// implicit TLS, smtp:// STARTTLS when offered; URL query
 // options such as ?tls.rejectUnauthorized=false pass through to nodemailer), rate-limited to
 // digest.rateLimitPerSecond — otherwise a file outbox that writes each message as a real RFC 5322 .eml file
 // (built by nodemailer's stream transport) into paths.outbox, so the digest job works with no setup.
@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from '../core/log.ts';
 import { TipwireError } from '../core/errors.ts';
-import type { Config } from '../config/types.ts';
 import type { Mailer, OutgoingMail, SendResult } from './port.ts';
 
 type MailOptions = Parameters<ReturnType<typeof nodemailer.createTransport>['sendMail']>[0];
@@ -134,18 +133,27 @@ export function createFileMailer(dir: string, log: Logger): Mailer {
   };
 }
 
-/** SMTP when config.app.mail.smtpUrl is set (the env table maps TIPWIRE_SMTP_URL onto it), else the file outbox. */
-export function createMailer(config: Config, log: Logger): Mailer {
-  const { mail, digest, paths } = config.app;
-  if (mail.smtpUrl) {
+export interface MailerOptions {
+  /** smtp(s)://… ; undefined: the file outbox. */
+  smtpUrl?: string | undefined;
+  /** Folder of the file outbox, relative to the working directory like the feeds folder. */
+  outbox: string;
+  maxConnections: number;
+  rateLimitPerSecond: number;
+  timeoutMs: number;
+}
+
+/** SMTP when an SMTP URL is given (config mail.smtpUrl, env TIPWIRE_SMTP_URL), else the file outbox. */
+export function createMailer(options: MailerOptions, log: Logger): Mailer {
+  const child = log.child({ component: 'mailer' });
+  if (options.smtpUrl) {
     return createSmtpMailer({
-      url: mail.smtpUrl,
-      maxConnections: mail.maxConnections,
-      rateLimitPerSecond: digest.rateLimitPerSecond,
-      timeoutMs: mail.timeoutMs,
-      log: log.child({ component: 'mailer' }),
+      url: options.smtpUrl,
+      maxConnections: options.maxConnections,
+      rateLimitPerSecond: options.rateLimitPerSecond,
+      timeoutMs: options.timeoutMs,
+      log: child,
     });
   }
-  const dir = resolve(paths.outbox); // relative to the working directory, like paths.feeds
-  return createFileMailer(dir, log.child({ component: 'mailer' }));
+  return createFileMailer(resolve(options.outbox), child);
 }

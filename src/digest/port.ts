@@ -66,6 +66,16 @@ export interface DigestStore {
   setSubscriberStatus(id: string, status: SubscriberStatus, now: IsoDate): Promise<boolean>;
   /** pending → active (double opt-in); true when this call confirmed it, false when already active or unknown. */
   confirmSubscriber(id: string, now: IsoDate): Promise<boolean>;
+  /**
+   * Takes the right to send one confirmation mail to this subscriber now: true for the first, then only once the
+   * gap since the last one has passed (firstGapSeconds, doubling per mail, at most maxGapSeconds). Atomic: of two
+   * concurrent callers at most one gets true.
+   */
+  claimConfirmMail(
+    subscriberId: string,
+    now: IsoDate,
+    policy: { firstGapSeconds: number; maxGapSeconds: number },
+  ): Promise<boolean>;
 
   // --- outbox --------------------------------------------------------------------------------------------------
   /**

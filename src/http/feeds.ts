@@ -4,23 +4,16 @@
 // suffix) and Last-Modified (newest story change) with 304 for If-None-Match / If-Modified-Since; gzip or brotli by
 // Accept-Encoding (Vary: Accept-Encoding); Cache-Control; CORS (any origin may read public feeds, including JSON
 // from browser readers); 404 with a readable plain-text message for unknown slices, formats and topics.
-// Rendering: from the store on demand, cached by (config version, slice, format, change marker). The marker is the
-// publish generation (bumped by every export in this process) plus a time bucket of server.feedCacheSeconds, so a
+// Rendering: from the store on demand (jobs/publish.ts renderSliceFeed), cached by (config version, slice, format,
+// change marker). The marker is the publish marker of the job context (bumped by every export in this process) plus a time bucket of server.feedCacheSeconds, so a
 // conditional-GET storm answers from memory, and only one render runs per key however many requests wait for it.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
-import type { StoryView } from '../core/types.ts';
-import { feedMetaFor, publishGeneration } from '../jobs/publish.ts';
-import {
-  CONTENT_TYPES,
-  parseFeedRequest,
-  renderFeed,
-  renderOpml,
-  sliceStoryQuery,
-  type FeedFormat,
-} from '../publish/index.ts';
-import type { HttpContext, RouteHandler } from './routes.ts';
+import type { JobContext } from '../jobs/context.ts';
+import { feedRequest, renderSliceFeed, sourcesOpml } from '../jobs/publish.ts';
+import { sendText } from './layout.ts';
+import type { Handler } from './routes.ts';
 
 type Encoding = 'br' | 'gzip' | 'identity';
 
@@ -34,14 +27,18 @@ interface Representation {
   encoded: Partial<Record<Exclude<Encoding, 'identity'>, Buffer>>;
 }
 
-export interface FeedRouteOptions {
+export interface FeedPageOptions {
   /** Rendered feeds kept in memory (least recently used go first). */
   cacheEntries?: number;
   /** The clock, for the time window and the cache bucket. */
   now?: () => Date;
 }
 
-export interface FeedRoutes extends RouteHandler {
+export interface FeedPages {
+  /** GET (and HEAD) of /feeds/… and /sources.opml. */
+  feed: Handler;
+  /** CORS preflight. */
+  preflight: Handler;
   /** Forget every rendered feed (e.g. after writing the store from this process outside publishFeeds). */
   invalidate(): void;
   /** Renders so far, for tests and the benchmark: a storm of conditional GETs must not add to it. */
@@ -113,22 +110,6 @@ function corsHeaders(): Record<string, string> {
   return { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'ETag, Last-Modified' };
 }
 
-function sendText(
-  res: ServerResponse,
-  status: number,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
-  const body = `${text}\n`;
-  res.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-    ...headers,
-  });
-  res.end(body);
-}
-
 function sendRepresentation(
   req: IncomingMessage,
   res: ServerResponse,
@@ -167,23 +148,10 @@ function representation(text: string, contentType: string, lastModified: number)
   };
 }
 
-function newestChange(stories: readonly StoryView[]): number {
-  let newest = 0;
-  for (const story of stories) {
-    newest = Math.max(
-      newest,
-      Date.parse(story.updatedAt) || 0,
-      Date.parse(story.representative.publishedAt) || 0,
-    );
-  }
-  return newest;
-}
-
 const OPML_PATHS = new Set(['/sources.opml', '/feeds/sources.opml']);
 
-export function createFeedRoutes(options: FeedRouteOptions = {}): FeedRoutes {
+export function createFeedPages(options: FeedPageOptions = {}): FeedPages {
   const capacity = options.cacheEntries ?? 256;
-  const now = options.now ?? (() => new Date());
   const cache = new Map<string, Promise<Representation>>();
   let renders = 0;
 
@@ -206,99 +174,69 @@ export function createFeedRoutes(options: FeedRouteOptions = {}): FeedRoutes {
     return pending;
   };
 
-  const marker = (ctx: HttpContext): string => {
-    const seconds = ctx.config().app.server.feedCacheSeconds;
-    const bucket =
-      seconds > 0 ? Math.floor(now().getTime() / (seconds * 1000)) : `${now().getTime()}:${Math.random()}`;
-    return `${publishGeneration(ctx.store)}:${bucket}`;
+  const clock = (app: JobContext): Date => (options.now ?? app.now)();
+
+  const marker = (app: JobContext): string => {
+    const seconds = app.config().app.server.feedCacheSeconds;
+    const now = clock(app).getTime();
+    const bucket = seconds > 0 ? Math.floor(now / (seconds * 1000)) : `${now}:${Math.random()}`;
+    return `${app.published.generation}:${bucket}`;
   };
 
-  const handler = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    ctx: HttpContext,
-  ): Promise<boolean> => {
-    const config = ctx.config();
-    const isOpml = OPML_PATHS.has(url.pathname);
-    const request = isOpml
-      ? undefined
-      : parseFeedRequest(
-          url.pathname,
-          url.searchParams,
-          config.topics.topics.map((t) => t.id),
-        );
-    if (!isOpml && request === undefined) return false;
-
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, {
-        ...corsHeaders(),
-        'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
-        'Access-Control-Allow-Headers': 'If-None-Match, If-Modified-Since',
-        'Access-Control-Max-Age': '86400',
-      });
-      res.end();
-      return true;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendText(res, 405, `Method ${req.method ?? '?'} not allowed: feeds answer GET and HEAD.`, {
-        Allow: 'GET, HEAD, OPTIONS',
-      });
-      return true;
-    }
+  const feed: Handler = async ({ req, res, url, app }) => {
+    const config = app.config();
     const maxAge = config.app.server.feedMaxAgeSeconds;
-
-    if (isOpml) {
+    if (OPML_PATHS.has(url.pathname)) {
       const rep = await cached(`${config.version}|opml`, async () => {
         renders += 1;
-        return representation(
-          renderOpml(config.sources, { title: config.app.publish.title, baseUrl: config.app.server.baseUrl }),
-          'text/x-opml; charset=utf-8',
-          0,
-        );
+        return representation(sourcesOpml(config), 'text/x-opml; charset=utf-8', 0);
       });
       sendRepresentation(req, res, rep, maxAge);
-      return true;
+      return;
     }
+    const request = feedRequest(config, url.pathname, url.searchParams);
     if (!request || !request.ok) {
-      sendText(res, 404, request?.message ?? 'Not found.', corsHeaders());
-      return true;
+      sendText(res, 404, request?.message ?? `Not found: ${url.pathname}.`, corsHeaders());
+      return;
     }
     const { slice, format } = request;
-    const key = `${config.version}|${slice.path}${slice.query}|${format}|${marker(ctx)}`;
+    const key = `${config.version}|${slice.path}${slice.query}|${format}|${marker(app)}`;
     let rep: Representation;
     try {
       rep = await cached(key, async () => {
         renders += 1;
-        const publish = config.app.publish;
-        const stories = await ctx.store.listStories(
-          sliceStoryQuery(slice, { maxItems: publish.maxItems, windowDays: publish.windowDays, now: now() }),
-        );
-        const text = renderFeed(stories, feedMetaFor(config, slice), format);
-        return representation(text, CONTENT_TYPES[format satisfies FeedFormat], newestChange(stories));
+        const rendered = await renderSliceFeed({ ...app, now: () => clock(app) }, slice, format);
+        return representation(rendered.text, rendered.contentType, rendered.lastModified);
       });
     } catch (err) {
-      ctx.log.error({ err, path: url.pathname }, `feeds: rendering ${url.pathname} failed`);
+      app.log.error({ err, path: url.pathname }, `feeds: rendering ${url.pathname} failed`);
       sendText(
         res,
         503,
         `The feed ${url.pathname} cannot be rendered right now (the store did not answer); try again shortly.`,
-        {
-          'Retry-After': '30',
-        },
+        { 'Retry-After': '30' },
       );
-      return true;
+      return;
     }
     sendRepresentation(req, res, rep, maxAge);
-    return true;
   };
 
-  // defineProperty, not Object.assign: assign would copy the getter's value once instead of the getter.
-  return Object.defineProperties(handler, {
-    invalidate: { value: () => cache.clear() },
-    renders: { get: () => renders },
-  }) as FeedRoutes;
-}
+  const preflight: Handler = async ({ res }) => {
+    res.writeHead(204, {
+      ...corsHeaders(),
+      'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+      'Access-Control-Allow-Headers': 'If-None-Match, If-Modified-Since',
+      'Access-Control-Max-Age': '86400',
+    });
+    res.end();
+  };
 
-/** The feed routes with their own cache; what `tipwire serve` and `tipwire run` register. */
-export const feedRoutes: FeedRoutes = createFeedRoutes();
+  return {
+    feed,
+    preflight,
+    invalidate: () => cache.clear(),
+    get renders() {
+      return renders;
+    },
+  };
+}

@@ -1,20 +1,86 @@
-// The HTTP server is a thin shell: a list of route handlers tried in order. Each handler looks at the method and
-// path and either answers (returns true) or passes (false). Feeds, subscriber pages and the status page each own one.
+// Every URL the server answers, in one table: a reader finds any page here, and the function that renders it.
+// A route is a path (exact, or a prefix ending in "/*") and one handler per method; HEAD is answered by GET's
+// handler (node:http drops the body), other methods get 405 with Allow (server.ts). Handlers are thin: they read
+// the request, call a use-case in src/jobs, and render through the one layout (layout.ts) and i18n (i18n.ts).
+//
+//   GET  /stories                 stories of a slice (?topic=&country=&lang=) as a page      stories.ts
+//   GET  /feeds/*                 RSS, Atom, JSON Feed per slice; OPTIONS for CORS            feeds.ts
+//   GET  /sources.opml            the sources as OPML (also /feeds/sources.opml)             feeds.ts
+//   GET  /subscribe, POST         sign-up form → pending subscriber + confirmation mail       pages.ts
+//   GET  /confirm?token=          double opt-in: pending → active                             pages.ts
+//   GET  /unsubscribe?token=      a page with one button; POST acts (also RFC 8058 one-click)  pages.ts
+//   GET  /preferences?token=, POST   change topics, countries, languages, locale, frequency   pages.ts
+//   GET  /status, /status.json    sources' health, last poll, next runs                       status.ts
+//   GET  /healthz                 for container health checks: the store answers             status.ts
+//   GET  /site.css                the one stylesheet                                          layout.ts
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../core/log.ts';
-import type { Config } from '../config/types.ts';
-import type { Store } from '../store/port.ts';
+import type { JobContext } from '../jobs/context.ts';
+import { createClientLimiter, type ClientLimiter } from '../jobs/subscribers.ts';
+import type { RuntimeStatus } from '../jobs/status.ts';
+import { createFeedPages, type FeedPages } from './feeds.ts';
+import { STYLESHEET } from './layout.ts';
+import {
+  confirmPage,
+  preferencesForm,
+  preferencesSubmit,
+  sameSiteOnly,
+  subscribeForm,
+  subscribeSubmit,
+  unsubscribeForm,
+  unsubscribeSubmit,
+} from './pages.ts';
+import { healthz, statusJson, statusPage } from './status.ts';
+import { storiesPage } from './stories.ts';
 
-export interface HttpContext {
-  /** The config in force now (hot reload swaps it; handlers read it per request). */
-  config(): Config;
-  store: Store;
-  log: Logger;
+export const METHODS = ['GET', 'HEAD', 'POST', 'OPTIONS'] as const;
+export type Method = Exclude<(typeof METHODS)[number], 'HEAD'>;
+
+/** One request as a handler sees it: the raw request and response, the parsed URL, and the use-cases' context. */
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  app: JobContext;
 }
 
-export type RouteHandler = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  ctx: HttpContext,
-) => Promise<boolean>;
+export type Handler = (r: RequestContext) => Promise<void>;
+
+export type Route = { path: string } & Partial<Record<Method, Handler>>;
+
+export interface RouteDeps {
+  /** The feed renderer with its cache (tests and the bench read its render count). */
+  feeds?: FeedPages;
+  /** Sign-ups per client: one limiter per server. */
+  signups?: ClientLimiter;
+  /** What the running process knows beyond the store: start time, last poll, next scheduled runs. */
+  runtime?: () => RuntimeStatus;
+}
+
+export function createRoutes(deps: RouteDeps = {}): Route[] {
+  const feeds = deps.feeds ?? createFeedPages();
+  const signups = deps.signups ?? createClientLimiter();
+  const startedAt = new Date().toISOString();
+  const runtime = deps.runtime ?? (() => ({ startedAt, nextRuns: {} }));
+  return [
+    { path: '/stories', GET: storiesPage },
+    { path: '/feeds/*', GET: feeds.feed, OPTIONS: feeds.preflight },
+    { path: '/sources.opml', GET: feeds.feed, OPTIONS: feeds.preflight },
+    { path: '/subscribe', GET: subscribeForm, POST: sameSiteOnly((r) => subscribeSubmit(r, signups)) },
+    { path: '/confirm', GET: confirmPage },
+    { path: '/unsubscribe', GET: unsubscribeForm, POST: unsubscribeSubmit },
+    { path: '/preferences', GET: preferencesForm, POST: sameSiteOnly(preferencesSubmit) },
+    { path: '/status', GET: (r) => statusPage(r, runtime()) },
+    { path: '/status.json', GET: (r) => statusJson(r, runtime()) },
+    { path: '/healthz', GET: healthz },
+    { path: '/site.css', GET: stylesheet },
+  ];
+}
+
+async function stylesheet({ res }: RequestContext): Promise<void> {
+  res.writeHead(200, {
+    'Content-Type': 'text/css; charset=utf-8',
+    'Content-Length': Buffer.byteLength(STYLESHEET),
+    'Cache-Control': 'public, max-age=3600',
+  });
+  res.end(STYLESHEET);
+}

@@ -1,9 +1,13 @@
-// The HTTP server: node:http and a list of route handlers tried in order (feeds, subscriber pages, status…); the
-// first that answers wins, and a request none answers gets a plain-text 404. A handler that throws gets a 500 and a
-// log line, never a crashed process. Adding a route file is one entry in the list the caller passes.
+// The HTTP server: node:http and the route table (routes.ts). Per request, in this order: the security headers of
+// layout.ts (one strict Content-Security-Policy for every response) → the route whose path matches (exact, or a
+// prefix for "/feeds/*") → its handler for the method (HEAD is answered by GET's, without a body; any other
+// method gets 405 with Allow) → a plain-text 404 when no path matches. A handler that throws gets a 500 and a log
+// line, never a crashed process.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpContext, RouteHandler } from './routes.ts';
+import type { JobContext } from '../jobs/context.ts';
+import { SECURITY_HEADERS, sendText } from './layout.ts';
+import { createRoutes, METHODS, type Method, type Route } from './routes.ts';
 
 export interface RunningServer {
   /** http://host:port, with the port the system chose when 0 was asked for. */
@@ -13,26 +17,23 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function sendText(res: ServerResponse, status: number, text: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const body = `${text}\n`;
-  res.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-  });
-  res.end(body);
+export function findRoute(routes: readonly Route[], pathname: string): Route | undefined {
+  return routes.find((route) =>
+    route.path.endsWith('/*') ? pathname.startsWith(route.path.slice(0, -1)) : route.path === pathname,
+  );
+}
+
+export function allowedMethods(route: Route): string {
+  return METHODS.filter((method) => (method === 'HEAD' ? route.GET : route[method])).join(', ');
 }
 
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
-  routes: readonly RouteHandler[],
-  ctx: HttpContext,
+  routes: readonly Route[],
+  app: JobContext,
 ): Promise<void> {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://localhost');
@@ -40,19 +41,28 @@ async function handle(
     sendText(res, 400, 'Bad request: the request target is not a valid path.');
     return;
   }
-  // Feed text is other people's: never let a browser sniff it into something executable.
-  res.setHeader('X-Content-Type-Options', 'nosniff');
   try {
-    for (const route of routes) {
-      if (await route(req, res, url, ctx)) return;
+    const route = findRoute(routes, url.pathname);
+    if (!route) {
+      sendText(
+        res,
+        404,
+        `Not found: ${url.pathname}. Stories are at /stories; feeds at /feeds/all.rss, /feeds/all.atom and /feeds/all.json.`,
+      );
+      return;
     }
-    sendText(
-      res,
-      404,
-      `Not found: ${url.pathname}. Feeds are at /feeds/all.rss, /feeds/all.atom and /feeds/all.json.`,
-    );
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? '');
+    const handler = (METHODS as readonly string[]).includes(method) ? route[method as Method] : undefined;
+    if (!handler) {
+      const allow = allowedMethods(route);
+      sendText(res, 405, `Method ${req.method ?? '?'} not allowed at ${url.pathname}: use ${allow}.`, {
+        Allow: allow,
+      });
+      return;
+    }
+    await handler({ req, res, url, app });
   } catch (err) {
-    ctx.log.error({ err, path: url.pathname }, `http: ${req.method ?? '?'} ${url.pathname} failed`);
+    app.log.error({ err, path: url.pathname }, `http: ${req.method ?? '?'} ${url.pathname} failed`);
     sendText(
       res,
       500,
@@ -62,11 +72,11 @@ async function handle(
 }
 
 export async function startServer(
-  ctx: HttpContext,
-  routes: readonly RouteHandler[],
-  options: { host: string; port: number },
+  app: JobContext,
+  options: { host: string; port: number; routes?: readonly Route[] },
 ): Promise<RunningServer> {
-  const server = createServer((req, res) => void handle(req, res, routes, ctx));
+  const routes = options.routes ?? createRoutes();
+  const server = createServer((req, res) => void handle(req, res, routes, app));
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
     server.listen(options.port, options.host, () => {
@@ -74,7 +84,7 @@ export async function startServer(
       resolveListen();
     });
   });
-  server.on('error', (err) => ctx.log.error({ err }, 'http: server error'));
+  server.on('error', (err) => app.log.error({ err }, 'http: server error'));
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;

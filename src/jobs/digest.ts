@@ -23,6 +23,7 @@ import type { Store } from '../store/port.ts';
 import type { Mailer, OutboxEntry, OutgoingMail } from '../digest/port.ts';
 import {
   dueForPeriod,
+  isoWeekLabel,
   isValidTimeZone,
   latestDue,
   parseSendTime,
@@ -31,12 +32,12 @@ import {
 } from '../digest/schedule.ts';
 import {
   compileTemplates,
-  renderConfirm,
   renderDigest,
   type DigestTemplates,
   type RenderedDigest,
 } from '../digest/render.ts';
 import { signToken } from '../digest/tokens.ts';
+import { storiesInSlice } from './stories.ts';
 
 export interface DigestDeps {
   store: Store;
@@ -91,6 +92,11 @@ function mailDomain(from: string): string {
   return match?.[1] ?? 'tipwire.invalid';
 }
 
+/** The ISO week (UTC) an instant falls in, as a digest period: "2026-W48". */
+export function weekPeriod(now: Date): string {
+  return isoWeekLabel(Math.floor(now.getTime() / 86_400_000));
+}
+
 /** The due digest of one subscriber at now (or of the named period), or undefined when nothing is due. */
 export function dueFor(
   subscriber: Subscriber,
@@ -124,12 +130,13 @@ export async function composeFor(
   window: { start: string; end: string; firstDay: string; lastDay: string; issued: Date },
 ): Promise<RenderedDigest> {
   const { config } = deps;
-  const stories = await deps.store.listStories({
-    firstSeenSince: window.start,
-    firstSeenUntil: window.end,
-    topics: subscriber.topics,
-    countries: subscriber.countries,
-  });
+  // Topics and countries through the one slice query; languages pick which version to show (digest/compose.ts),
+  // so every story of a chosen topic and country is read and compose keeps those with a chosen language.
+  const stories = await storiesInSlice(
+    deps.store,
+    { topics: subscriber.topics, countries: subscriber.countries, languages: [] },
+    { firstSeenSince: window.start, firstSeenUntil: window.end },
+  );
   const topics = config.topics.topics;
   return renderDigest(stories, deps.templates, {
     subscriber,
@@ -380,31 +387,4 @@ export async function previewDigest(
     issued: now,
   });
   return { ...rendered, period: due.period };
-}
-
-/** Sends the double opt-in mail of a pending subscriber. */
-export async function sendConfirmation(
-  deps: { mailer: Mailer; config: Config; templates: DigestTemplates },
-  subscriber: Subscriber,
-  now: Date,
-): Promise<void> {
-  const { config } = deps;
-  const base = config.app.server.baseUrl.replace(/\/+$/, '');
-  const token = signToken(config.app.digest.secret, 'confirm', subscriber.id, now);
-  const rendered = renderConfirm(deps.templates, {
-    locale: subscriber.locale,
-    email: subscriber.email,
-    confirmUrl: `${base}/confirm?token=${token}`,
-  });
-  await deps.mailer.send({
-    from: config.app.digest.from,
-    replyTo: config.app.digest.replyTo,
-    to: { name: subscriber.name, address: subscriber.email },
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    messageId: `confirm.${subscriber.id}.${now.getTime()}@${mailDomain(config.app.digest.from)}`,
-    date: now,
-    fileName: `confirm-${subscriber.id}-${now.getTime()}`,
-  });
 }

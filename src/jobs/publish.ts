@@ -1,36 +1,44 @@
 // The publish job: every feed slice that has stories, in RSS, Atom and JSON Feed, plus sources.opml, written to
 // config.app.paths.feeds so any static host or CDN can serve them. Contract:
-// - one store query (stories updated within publish.windowDays); each story's entry is built once for all slices;
+// - which slices exist comes from the store (topics, countries and languages of stories updated within
+//   publish.windowDays); each slice's stories come from the one slice query (jobs/stories.ts), the same the HTTP
+//   feeds and the digest use; each story's entry is built once for all slices;
 // - atomic: each file is written to a temp file in the same folder and renamed over the old one, so a reader never
 //   sees half a file; a file whose bytes did not change is not rewritten (its mtime stays, static hosts keep
 //   their ETags);
 // - a slice that had a file and has no stories now gets an empty feed, never a stale one;
 // - with publish.websubHub set, the hub is told about every feed URL whose file changed (failures are logged);
-// - the HTTP feed cache (http/feeds.ts) is told the store changed, so `tipwire run` serves the new feeds at once.
+// - the publish marker is bumped, so the HTTP feed cache of the same process (`tipwire run`) serves the new feeds at
+//   once.
 import { mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../core/log.ts';
 import type { Config } from '../config/types.ts';
 import type { Store } from '../store/port.ts';
+import { countryName, languageName } from '../core/intl.ts';
 import {
+  CONTENT_TYPES,
   FEED_FORMATS,
   buildEntries,
   entryContext,
   exportSlices,
   feedUrl,
-  inSlice,
   makeSlice,
+  parseFeedRequest,
   renderEntries,
   renderOpml,
-  windowStart,
   type FeedEntry,
   type FeedFormat,
   type FeedMeta,
+  type FeedRequest,
   type FeedSlice,
   type SliceKind,
 } from '../publish/index.ts';
-import { countryName, languageName } from '../publish/entries.ts';
+import type { JobContext, PublishMarker } from './context.ts';
+import { feedWindow, storiesInSlice } from './stories.ts';
+
+export type { FeedEntry, FeedFormat, FeedSlice };
 
 export interface PublishReport {
   /** Files the export consists of (every slice × format, and sources.opml). */
@@ -59,7 +67,7 @@ export function feedMetaFor(config: Config, slice: FeedSlice): FeedMeta {
   if (slice.query) {
     if (slice.kind !== 'topic' && slice.topics.length) labels.push(slice.topics.map(topicName).join(', '));
     if (slice.kind !== 'country' && slice.countries.length)
-      labels.push(slice.countries.map(countryName).join(', '));
+      labels.push(slice.countries.map((c) => countryName(c)).join(', '));
     if (slice.kind !== 'lang' && slice.languages.length)
       labels.push(slice.languages.map(languageName).join(', '));
   }
@@ -77,17 +85,68 @@ export function feedMetaFor(config: Config, slice: FeedSlice): FeedMeta {
   };
 }
 
-// --- change marker shared with the HTTP cache --------------------------------------------------------------------
+// --- feeds on demand (the HTTP server) ----------------------------------------------------------------------------
 
-const generations = new WeakMap<Store, number>();
-
-/** Bumped by every export; the HTTP feed cache keys on it, so a poll in the same process shows up at once. */
-export function publishGeneration(store: Store): number {
-  return generations.get(store) ?? 0;
+/** Reads a request path under /feeds/ against the topics in force (see publish/slices.ts parseFeedRequest). */
+export function feedRequest(
+  config: Config,
+  pathname: string,
+  params: URLSearchParams,
+): FeedRequest | undefined {
+  return parseFeedRequest(
+    pathname,
+    params,
+    config.topics.topics.map((t) => t.id),
+  );
 }
 
-export function notePublished(store: Store): void {
-  generations.set(store, publishGeneration(store) + 1);
+export interface RenderedFeed {
+  text: string;
+  contentType: string;
+  /** Newest change among the stories (milliseconds), for Last-Modified. */
+  lastModified: number;
+}
+
+/** One slice's feed in one format, from the store now. */
+export async function renderSliceFeed(
+  ctx: JobContext,
+  slice: FeedSlice,
+  format: FeedFormat,
+): Promise<RenderedFeed> {
+  const config = ctx.config();
+  const stories = await storiesInSlice(ctx.store, slice, feedWindow(ctx.now(), config.app.publish));
+  const meta = feedMetaFor(config, slice);
+  // A language feed shows each story in that language and leaves out stories with no version in it.
+  const entries = buildEntries(
+    stories,
+    entryContext(config.app.server.baseUrl, config.sources, config.topics.topics),
+    undefined,
+    meta.language,
+  );
+  let newest = 0;
+  for (const story of stories) {
+    newest = Math.max(
+      newest,
+      Date.parse(story.updatedAt) || 0,
+      Date.parse(story.representative.publishedAt) || 0,
+    );
+  }
+  return {
+    text: renderEntries(entries, meta, format),
+    contentType: CONTENT_TYPES[format],
+    lastModified: newest,
+  };
+}
+
+/** The entries of a slice, for the /stories page. */
+export async function sliceEntries(ctx: JobContext, slice: FeedSlice): Promise<FeedEntry[]> {
+  const config = ctx.config();
+  const stories = await storiesInSlice(ctx.store, slice, feedWindow(ctx.now(), config.app.publish));
+  return buildEntries(stories, entryContext(config.app.server.baseUrl, config.sources, config.topics.topics));
+}
+
+export function sourcesOpml(config: Config): string {
+  return renderOpml(config.sources, { title: config.app.publish.title, baseUrl: config.app.server.baseUrl });
 }
 
 // --- files -------------------------------------------------------------------------------------------------------
@@ -182,7 +241,7 @@ export async function pingHub(
 export async function publishFeeds(
   store: Store,
   config: Config,
-  options: { now: Date; log: Logger },
+  options: { now: Date; log: Logger; published?: PublishMarker },
 ): Promise<PublishReport> {
   const started = performance.now();
   const log = options.log.child({ job: 'publish' });
@@ -190,11 +249,11 @@ export async function publishFeeds(
   const dir = resolve(config.app.paths.feeds);
   const topicIds = config.topics.topics.map((t) => t.id);
 
-  const stories = await store.listStories({ updatedSince: windowStart(options.now, publish.windowDays) });
+  const window = feedWindow(options.now, publish);
   const ctx = entryContext(config.app.server.baseUrl, config.sources, config.topics.topics);
   const memo = new Map<string, FeedEntry>();
 
-  const slices = exportSlices(stories, topicIds);
+  const slices = exportSlices(await store.listStoryTags(window.updatedSince ?? ''), topicIds);
   const known = new Set(slices.map((s) => s.path));
   for (const old of await existingSlices(dir)) {
     if (!known.has(old.path)) slices.push(old);
@@ -202,19 +261,17 @@ export async function publishFeeds(
 
   const report: PublishReport = { files: 0, written: 0, unchanged: 0, pinged: 0, ms: 0 };
   const changedUrls: string[] = [];
+  let storyCount = 0;
   const record = (outcome: 'written' | 'unchanged'): void => {
     report.files += 1;
     report[outcome] += 1;
   };
   for (const slice of slices) {
-    // listStories returns newest first, the order every feed uses.
+    // Newest first, the order every feed uses.
+    const stories = await storiesInSlice(store, slice, window);
+    storyCount = Math.max(storyCount, stories.length);
     const meta = feedMetaFor(config, slice);
-    const entries = buildEntries(
-      stories.filter((story) => inSlice(story, slice)).slice(0, publish.maxItems),
-      ctx,
-      memo,
-      meta.language,
-    );
+    const entries = buildEntries(stories, ctx, memo, meta.language);
     for (const format of FEED_FORMATS) {
       const outcome = await writeIfChanged(
         slicePathOnDisk(dir, slice, format),
@@ -224,14 +281,9 @@ export async function publishFeeds(
       if (outcome === 'written') changedUrls.push(feedUrl(meta, format));
     }
   }
-  record(
-    await writeIfChanged(
-      join(dir, 'sources.opml'),
-      renderOpml(config.sources, { title: publish.title, baseUrl: config.app.server.baseUrl }),
-    ),
-  );
+  record(await writeIfChanged(join(dir, 'sources.opml'), sourcesOpml(config)));
 
-  notePublished(store);
+  options.published?.bump();
   if (publish.websubHub && changedUrls.length)
     report.pinged = await pingHub(publish.websubHub, changedUrls, { log });
   report.ms = Math.round(performance.now() - started);
@@ -241,7 +293,7 @@ export async function publishFeeds(
       written: report.written,
       unchanged: report.unchanged,
       pinged: report.pinged,
-      stories: stories.length,
+      stories: storyCount,
       ms: report.ms,
     },
     `publish: ${report.written} of ${report.files} feed files changed in ${dir}`,

@@ -4,14 +4,6 @@ export { renderFeed, renderEntries, renderOpml, feedUrl, CONTENT_TYPES, EXTENSIO
 export type { FeedMeta, OpmlMeta } from './render.ts';
 export { buildEntry, buildEntries, entryContext, storyEntryId, tagUri, plainTitle } from './entries.ts';
 export type { FeedEntry, EntryContext } from './entries.ts';
-export {
-  parseFeedRequest,
-  makeSlice,
-  exportSlices,
-  inSlice,
-  sliceStoryQuery,
-  windowStart,
-  FEED_FORMATS,
-} from './slices.ts';
+export { parseFeedRequest, makeSlice, exportSlices, FEED_FORMATS } from './slices.ts';
 export type { FeedFormat, FeedSlice, FeedRequest, SliceKind } from './slices.ts';
 export { cleanText, safeUrl, escapeXml } from './text.ts';

@@ -2,9 +2,8 @@
 // by query filters (`/feeds/all.rss?topic=trafficking&country=kg&lang=ru`): within one kind the values are
 // alternatives, across kinds they must all hold (the Store's StoryQuery semantics). Unknown query parameters
 // (cache busters, utm_*) are ignored so they neither change the feed nor split the cache.
-// Pure: parses paths, builds StoryQuery filters, filters loaded stories in memory for the static export.
-import type { IsoDate, StoryView } from '../core/types.ts';
-import type { StoryQuery } from '../store/port.ts';
+// Pure: parses paths into slices and lists the slices an export writes. Which stories a slice holds is decided in
+// one place, the store's slice query (jobs/stories.ts).
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
@@ -132,49 +131,14 @@ function checkValue(
     : `"${value}" is not a language code: use ISO 639-1 in lower case, e.g. en, ru, uz.`;
 }
 
-/** The store query for a slice: newest first, at most maxItems, updated within the window. */
-export function sliceStoryQuery(
-  slice: FeedSlice,
-  options: { maxItems: number; windowDays: number; now: Date },
-): StoryQuery {
-  return {
-    topics: slice.topics,
-    countries: slice.countries,
-    languages: slice.languages,
-    updatedSince: windowStart(options.now, options.windowDays),
-    limit: options.maxItems,
-  };
-}
-
-export function windowStart(now: Date, windowDays: number): IsoDate {
-  return new Date(now.getTime() - windowDays * 86_400_000).toISOString();
-}
-
-const shares = (wanted: string[], have: string[]): boolean =>
-  wanted.length === 0 || wanted.some((v) => have.includes(v));
-
-/** In-memory equivalent of the store's tag filter, for the export (one query, many slices). */
-export function inSlice(
-  story: Pick<StoryView, 'topics' | 'countries' | 'languages'>,
-  slice: FeedSlice,
-): boolean {
-  return (
-    shares(slice.topics, story.topics) &&
-    shares(slice.countries, story.countries) &&
-    shares(slice.languages, story.languages)
-  );
-}
-
 /** Every slice worth exporting: the whole feed, each configured topic, each country and language present. */
-export function exportSlices(stories: readonly StoryView[], topicIds: readonly string[]): FeedSlice[] {
-  const topics = new Set<string>();
-  const countries = new Set<string>();
-  const languages = new Set<string>();
-  for (const story of stories) {
-    story.topics.forEach((t) => topics.add(t));
-    story.countries.forEach((c) => countries.add(c));
-    story.languages.forEach((l) => languages.add(l));
-  }
+export function exportSlices(
+  present: { topics: readonly string[]; countries: readonly string[]; languages: readonly string[] },
+  topicIds: readonly string[],
+): FeedSlice[] {
+  const topics = new Set(present.topics);
+  const countries = new Set(present.countries);
+  const languages = new Set(present.languages);
   return [
     makeSlice('all'),
     ...topicIds.filter((id) => topics.has(id) && TOPIC_ID.test(id)).map((id) => makeSlice('topic', id)),

@@ -124,6 +124,19 @@ export const migrations: Migration[] = [
       CREATE UNIQUE INDEX digest_outbox_open ON digest_outbox (subscriber_id) WHERE state IN ('pending', 'sending');
     `,
   },
+  {
+    id: 3,
+    name: 'confirmation mails per address',
+    sql: `
+      -- How many confirmation mails an address got and when the last one went, so the sign-up form cannot be used
+      -- to flood a mailbox (jobs/subscribers.ts: one now, the next after an hour, then doubling).
+      CREATE TABLE confirm_mail (
+        subscriber_id TEXT PRIMARY KEY,
+        sends         INTEGER NOT NULL,
+        last_sent_at  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: SqlDriver, list: Migration[] = migrations): Promise<number> {

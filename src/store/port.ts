@@ -50,6 +50,13 @@ export interface StoryQuery {
   limit?: number;
 }
 
+/** The distinct tags of a set of stories. */
+export interface StoryTags {
+  topics: string[];
+  countries: string[];
+  languages: string[];
+}
+
 export interface StoryAssignment {
   itemId: string;
   storyId: string;
@@ -99,6 +106,8 @@ export interface Store {
   deleteEmptyStories(): Promise<number>;
   getStory(id: string): Promise<StoryView | undefined>;
   listStories(query: StoryQuery): Promise<StoryView[]>;
+  /** Topics, countries and languages of the stories updated since then (which feed slices have content). */
+  listStoryTags(updatedSince: IsoDate): Promise<StoryTags>;
 
   // --- lifecycle -----------------------------------------------------------------------------------------------
   close(): Promise<void>;

@@ -158,8 +158,35 @@ export class SqlDigestStore implements DigestStore {
   async removeSubscriber(id: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       await tx.run('DELETE FROM digest_outbox WHERE subscriber_id = ?', [id]);
+      await tx.run('DELETE FROM confirm_mail WHERE subscriber_id = ?', [id]);
       return (await tx.run('DELETE FROM subscribers WHERE id = ?', [id])).changes === 1;
     });
+  }
+
+  async claimConfirmMail(
+    subscriberId: string,
+    now: string,
+    policy: { firstGapSeconds: number; maxGapSeconds: number },
+  ): Promise<boolean> {
+    const first = await this.db.run(
+      'INSERT INTO confirm_mail (subscriber_id, sends, last_sent_at) VALUES (?, 1, ?) ON CONFLICT DO NOTHING',
+      [subscriberId, now],
+    );
+    if (first.changes === 1) return true;
+    const row = await this.db.get<{ sends: unknown; last_sent_at: unknown }>(
+      'SELECT sends, last_sent_at FROM confirm_mail WHERE subscriber_id = ?',
+      [subscriberId],
+    );
+    if (!row) return false;
+    const sends = Number(row.sends);
+    const gap = Math.min(policy.maxGapSeconds, policy.firstGapSeconds * 2 ** Math.max(0, sends - 1));
+    if (Date.parse(now) - Date.parse(String(row.last_sent_at)) < gap * 1000) return false;
+    // Compare-and-set on the count read above: of two requests racing for the same slot, one wins.
+    const taken = await this.db.run(
+      'UPDATE confirm_mail SET sends = sends + 1, last_sent_at = ? WHERE subscriber_id = ? AND sends = ?',
+      [now, subscriberId, sends],
+    );
+    return taken.changes === 1;
   }
 
   async setSubscriberStatus(id: string, status: SubscriberStatus, now: string): Promise<boolean> {

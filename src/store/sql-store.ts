@@ -7,7 +7,8 @@ import { TipwireError } from '../core/errors.ts';
 import type { Row, SqlDriver, SqlValue } from './driver.ts';
 import { migrate } from './migrations.ts';
 import { SqlDigestStore } from './sql-digest.ts';
-import type { ItemQuery, Store, StoryAssignment, StoryQuery, UpsertResult } from './port.ts';
+import { listStoryTags } from './sql-slices.ts';
+import type { ItemQuery, Store, StoryAssignment, StoryQuery, StoryTags, UpsertResult } from './port.ts';
 
 /** What makes two versions of an item "the same": an edited headline or text is a change; a new fetch time is not. */
 function contentHash(item: Item): string {
@@ -397,6 +398,10 @@ export class SqlStore implements Store {
       params,
     );
     return this.withItems(rows.map(rowToStory));
+  }
+
+  listStoryTags(updatedSince: string): Promise<StoryTags> {
+    return listStoryTags(this.db, updatedSince);
   }
 
   /** Loads the items of many stories in a few queries, representative first, then by publication time. */

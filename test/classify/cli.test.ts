@@ -46,6 +46,9 @@ async function run(
     log: silentLogger,
     loadConfig: async () => loadConfig(configDir, {}),
     openStore: () => openStore(dbUrl),
+    openMailer: () => {
+      throw new Error('classify commands send no mail');
+    },
   };
   const code = await command.run({ values, positionals }, ctx);
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };

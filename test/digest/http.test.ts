@@ -1,6 +1,7 @@
-// The subscriber pages in a real browser (Debian Chromium through playwright-core) against the real server with
-// the subscriber route: the unsubscribe link shows a button and does nothing until it is clicked; RFC 8058 one-click
-// POST works without a browser; sign-up sends a confirm mail (file outbox) whose link activates the subscriber.
+// The subscriber pages in a real browser (Debian Chromium through playwright-core) against the real server, store
+// and file mailer: the unsubscribe link shows a button and does nothing until it is clicked; RFC 8058 one-click POST
+// works without a browser; sign-up sends a confirm mail whose link activates the subscriber; re-sends to a pending
+// address are rate-limited; cross-site POSTs are refused; every page carries the same strict CSP.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,12 @@ import { silentLogger } from '../../src/core/log.ts';
 import type { Config } from '../../src/config/types.ts';
 import { createFileMailer } from '../../src/digest/mailer.ts';
 import { signToken } from '../../src/digest/tokens.ts';
+import { CONTENT_SECURITY_POLICY } from '../../src/http/layout.ts';
+import { createRoutes } from '../../src/http/routes.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
-import { createSubscriberRoutes, isPlainEmail } from '../../src/http/subscribers.ts';
+import { createClientLimiter, isPlainEmail } from '../../src/jobs/subscribers.ts';
 import type { SqlStore } from '../../src/store/index.ts';
+import { testApp } from '../helpers/app.ts';
 import { sqliteKind } from '../helpers/stores.ts';
 import { testConfig } from './helpers.ts';
 
@@ -29,9 +33,9 @@ beforeAll(async () => {
   store = await kind.open();
   let current = testConfig();
   server = await startServer(
-    { config: () => current, store, log: silentLogger },
-    [createSubscriberRoutes({ mailer: createFileMailer(outbox, silentLogger) })],
-    { host: '127.0.0.1', port: 0 },
+    testApp({ config: () => current, store, mailer: createFileMailer(outbox, silentLogger) }),
+    // Room for the tests' own sign-ups from 127.0.0.1; the per-client limit has a test of its own below.
+    { host: '127.0.0.1', port: 0, routes: createRoutes({ signups: createClientLimiter(1000) }) },
   );
   current = testConfig({ server: { baseUrl: server.url } });
   config = current;
@@ -177,14 +181,25 @@ describe('subscriber endpoints over plain HTTP', () => {
     ['no domain dot', 'a@localhost', false],
   ])('isPlainEmail: %s', (_name, value, ok) => expect(isPlainEmail(value)).toBe(ok));
 
-  it('preferences: the signed link shows the choices and saves new ones', async () => {
+  it('preferences: the signed link shows the choices and saves new ones; an unknown choice is refused by name', async () => {
     const s = await addActive('prefs@example.org');
     const token = signToken(config.app.digest.secret, 'preferences', s.id, new Date());
     const form = await fetch(`${server.url}/preferences?token=${token}`);
     expect(await form.text()).toContain('name="topics" value="trafficking"');
+    const refused = await fetch(`${server.url}/preferences?token=${token}`, {
+      method: 'POST',
+      body: new URLSearchParams([
+        ['topics', 'border'],
+        ['topics', 'bogus'],
+      ]),
+    });
+    expect(refused.status).toBe(400);
+    const page = await refused.text();
+    expect(page).toContain('bogus');
+    expect(page).toContain('trafficking');
+    expect((await store.digest.getSubscriber(s.id))?.topics).toEqual([]);
     const body = new URLSearchParams([
       ['topics', 'border'],
-      ['topics', 'bogus'],
       ['countries', 'tj'],
       ['locale', 'ru'],
       ['frequency', 'daily'],
@@ -199,4 +214,112 @@ describe('subscriber endpoints over plain HTTP', () => {
       status: 'active',
     });
   });
+});
+
+const confirmMails = (id: string): string[] =>
+  readdirSync(outbox).filter((name) => name.startsWith(`confirm-${id}-`));
+
+const signUp = (email: string, headers: Record<string, string> = {}) =>
+  fetch(`${server.url}/subscribe`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ email, locale: 'en', frequency: 'weekly' }).toString(),
+  });
+
+describe('sign-up abuse (issue 16.1)', () => {
+  it('twenty sign-ups for one pending address send one confirmation mail, and every answer reads the same', async () => {
+    const answers: string[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const res = await signUp('flooded@example.org', { Origin: server.url });
+      expect(res.status).toBe(200);
+      answers.push(await res.text());
+    }
+    const subscriber = await store.digest.getSubscriberByEmail('flooded@example.org');
+    expect(subscriber?.status).toBe('pending');
+    expect(confirmMails(subscriber!.id)).toHaveLength(1);
+    expect(new Set(answers).size).toBe(1);
+    // An active address gets the same answer and no mail.
+    const active = await addActive('already@example.org');
+    const res = await signUp('already@example.org');
+    expect(await res.text()).toBe(answers[0]);
+    expect(confirmMails(active.id)).toHaveLength(0);
+  });
+
+  it('the next confirmation mail goes after an hour, the one after that only after two more', async () => {
+    let now = new Date('2026-03-02T10:00:00Z');
+    const app = testApp({ config, store, mailer: createFileMailer(outbox, silentLogger), now: () => now });
+    const { subscribe } = await import('../../src/jobs/subscribers.ts');
+    const mailed = async (): Promise<boolean> => {
+      const outcome = await subscribe(app, { email: 'later@example.org' });
+      return outcome.status === 'accepted' && outcome.mailed;
+    };
+    expect(await mailed()).toBe(true);
+    now = new Date('2026-03-02T10:59:00Z');
+    expect(await mailed()).toBe(false);
+    now = new Date('2026-03-02T11:00:00Z');
+    expect(await mailed()).toBe(true);
+    now = new Date('2026-03-02T12:59:00Z');
+    expect(await mailed()).toBe(false);
+    now = new Date('2026-03-02T13:00:00Z');
+    expect(await mailed()).toBe(true);
+  });
+
+  it('cross-site POSTs to /subscribe and /preferences are refused and change nothing', async () => {
+    const evil = await signUp('victim@example.org', { Origin: 'https://evil.example' });
+    expect(evil.status).toBe(403);
+    const fetchSite = await signUp('victim@example.org', { 'Sec-Fetch-Site': 'cross-site' });
+    expect(fetchSite.status).toBe(403);
+    expect(await store.digest.getSubscriberByEmail('victim@example.org')).toBeUndefined();
+
+    const s = await addActive('target@example.org');
+    const token = signToken(config.app.digest.secret, 'preferences', s.id, new Date());
+    const res = await fetch(`${server.url}/preferences?token=${token}`, {
+      method: 'POST',
+      headers: { Origin: 'https://evil.example' },
+      body: new URLSearchParams([['frequency', 'daily']]),
+    });
+    expect(res.status).toBe(403);
+    expect((await store.digest.getSubscriber(s.id))?.frequency).toBe('weekly');
+    // The same form from our own origin is accepted.
+    const ours = await fetch(`${server.url}/preferences?token=${token}`, {
+      method: 'POST',
+      headers: { Origin: server.url, 'Sec-Fetch-Site': 'same-origin' },
+      body: new URLSearchParams([['frequency', 'daily']]),
+    });
+    expect(ours.status).toBe(200);
+    expect((await store.digest.getSubscriber(s.id))?.frequency).toBe('daily');
+  });
+
+  it('one client is held back after its sign-up allowance, whatever the address', async () => {
+    const limited = await startServer(
+      testApp({ config, store, mailer: createFileMailer(outbox, silentLogger) }),
+      { host: '127.0.0.1', port: 0, routes: createRoutes({ signups: createClientLimiter(3) }) },
+    );
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const res = await fetch(`${limited.url}/subscribe`, {
+          method: 'POST',
+          body: new URLSearchParams({ email: `many${i}@example.org` }),
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      expect(await store.digest.getSubscriberByEmail('many4@example.org')).toBeUndefined();
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('one Content-Security-Policy for every page (issue 16.6)', () => {
+  it.each(['/stories', '/subscribe', '/status', '/confirm?token=x', '/feeds/all.atom', '/nothing-here'])(
+    '%s',
+    async (path) => {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+      expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
+      expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
+    },
+  );
 });

@@ -9,7 +9,11 @@ import { PassThrough } from 'node:stream';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
-import { createFeedRoutes, type FeedRoutes } from '../../src/http/feeds.ts';
+import { createFileMailer } from '../../src/digest/mailer.ts';
+import { testApp } from '../helpers/app.ts';
+import type { JobContext } from '../../src/jobs/context.ts';
+import { createFeedPages, type FeedPages } from '../../src/http/feeds.ts';
+import { createRoutes } from '../../src/http/routes.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { feedMetaFor, publishFeeds } from '../../src/jobs/publish.ts';
 import { renderFeed } from '../../src/publish/index.ts';
@@ -49,17 +53,20 @@ const tmp = mkdtempSync(join(tmpdir(), 'tipwire-http-'));
 const dbPath = join(tmp, 'feeds.db');
 const config = testConfig({ feedsDir: join(tmp, 'out') });
 let store: SqlStore;
-let routes: FeedRoutes;
+let routes: FeedPages;
+let app: JobContext;
 let server: RunningServer;
 let base: string;
 
 beforeAll(async () => {
   store = await openStore(`sqlite:${dbPath}`);
   await seedStore(store);
-  routes = createFeedRoutes({ now: () => NOW });
-  server = await startServer({ config: () => config, store, log: silentLogger }, [routes], {
+  routes = createFeedPages({ now: () => NOW });
+  app = testApp({ config, store, now: () => NOW });
+  server = await startServer(app, {
     host: '127.0.0.1',
     port: 0,
+    routes: createRoutes({ feeds: routes }),
   });
   base = server.url;
 });
@@ -183,15 +190,18 @@ describe('errors', () => {
   });
 
   it('a route that throws gives a 500, and the server keeps serving', async () => {
-    const failing = await startServer(
-      { config: () => config, store, log: silentLogger },
-      [
-        async () => {
-          throw new Error('boom');
+    const failing = await startServer(testApp({ config, store }), {
+      host: '127.0.0.1',
+      port: 0,
+      routes: [
+        {
+          path: '/x',
+          GET: async () => {
+            throw new Error('boom');
+          },
         },
       ],
-      { host: '127.0.0.1', port: 0 },
-    );
+    });
     try {
       expect((await get(failing.url, '/x')).status).toBe(500);
       expect((await get(failing.url, '/x')).body.toString()).toContain('Internal error');
@@ -263,7 +273,7 @@ describe('render cache', () => {
     if (!story) throw new Error('fixture story missing');
     await store.saveStories([{ ...story, updatedAt: '2026-03-09T00:00:00.000Z' }], []);
     expect((await get(base, '/feeds/country/kz.json')).headers['etag']).toBe(first.headers['etag']);
-    await publishFeeds(store, config, { now: NOW, log: silentLogger });
+    await publishFeeds(store, config, { now: NOW, log: silentLogger, published: app.published });
     const second = await get(base, '/feeds/country/kz.json');
     expect(second.headers['etag']).not.toBe(first.headers['etag']);
     expect(second.headers['last-modified']).toBe(new Date('2026-03-09T00:00:00.000Z').toUTCString());
@@ -287,6 +297,7 @@ describe('tipwire serve', () => {
       log: silentLogger,
       loadConfig: async () => config,
       openStore: async () => openStore(`sqlite:${dbPath}`),
+      openMailer: () => createFileMailer(join(tmp, 'outbox'), silentLogger),
     };
     const running = serveCommand.run({ values: { port: '0', host: '127.0.0.1' }, positionals: [] }, ctx);
     const started = Date.now();

@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
-import { publishFeeds, publishGeneration } from '../../src/jobs/publish.ts';
+import { createPublishMarker } from '../../src/jobs/context.ts';
+import { publishFeeds } from '../../src/jobs/publish.ts';
 import type { SqlStore } from '../../src/store/index.ts';
 import { sqliteKind } from '../helpers/stores.ts';
 import { feedparser, hasAtomRng, hasXmllint, jsonFeedProblems, xmllintAtom } from './checkers.ts';
@@ -68,8 +69,8 @@ describe('publishFeeds', () => {
     mkdirSync(join(dir, 'country'), { recursive: true });
     writeFileSync(join(dir, 'country', 'zz.rss'), 'stale');
     const config = testConfig({ feedsDir: dir, hub: hubUrl });
-    const generation = publishGeneration(store);
-    const report = await publishFeeds(store, config, { now: NOW, log: silentLogger });
+    const published = createPublishMarker();
+    const report = await publishFeeds(store, config, { now: NOW, log: silentLogger, published });
     const slices = [
       'all',
       'topic/trafficking',
@@ -91,7 +92,7 @@ describe('publishFeeds', () => {
       unchanged: 0,
       pinged: expected.length - 1,
     });
-    expect(publishGeneration(store)).toBe(generation + 1);
+    expect(published.generation).toBe(1);
     expect(
       pings.every(
         (p) => p.contentType === 'application/x-www-form-urlencoded' && p.body.get('hub.mode') === 'publish',

@@ -253,7 +253,7 @@ describe('entries', () => {
     );
     expect(JSON.parse(renderFeed([], sliceMeta, 'json'))).toMatchObject({
       language: 'ru',
-      title: 'tipwire test feed — русский',
+      title: 'tipwire test feed — Русский',
     });
   });
 

@@ -2,12 +2,11 @@
 // config of its own, so what it shows is what `tipwire poll`, `publish` and `digest send` really do.
 import { relative } from 'node:path';
 import { demoPaths, serveDemoFeeds, writeDemoConfig } from '../../demo/demo.ts';
-import { openStore } from '../../store/index.ts';
 import { EXIT, type Command, type CommandContext } from '../command.ts';
 import { renderTable, truncate } from '../table.ts';
 import { pollCommand } from './poll.ts';
 import { digestSendCommand } from './digest.ts';
-import { isoWeekLabel } from '../../digest/index.ts';
+import { weekPeriod } from '../../jobs/digest.ts';
 
 /** Two readers of the demo: an English one who wants everything, a Russian one who follows Kyrgyzstan's labour migrants. */
 const DEMO_SUBSCRIBERS = [
@@ -57,7 +56,6 @@ export const demoCommand: Command = {
               TIPWIRE_OUTBOX_DIR: '',
             },
           }),
-        openStore: (config) => openStore(config.app.store.databaseUrl),
       };
       ctx.stdout.write(`demo feeds served at ${feeds.origin}; config written to ${dir}\n\n`);
       const polled = await pollCommand.run({ values: { all: true }, positionals: [] }, demo);
@@ -93,7 +91,7 @@ export const demoCommand: Command = {
       }
       ctx.stdout.write(`\ndigests of this week for ${DEMO_SUBSCRIBERS.map((s) => s.email).join(' and ')}:\n`);
       // This week's digest, sent early: it holds what has arrived so far (the demo's stories, first seen just now).
-      const period = isoWeekLabel(Math.floor(Date.now() / 86_400_000));
+      const period = weekPeriod(new Date());
       const sent = await digestSendCommand.run({ values: { period }, positionals: [] }, demo);
       const paths = demoPaths(root);
       const shown = (path: string): string => relative(root, path) || '.';

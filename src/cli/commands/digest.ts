@@ -4,9 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { TipwireError } from '../../core/errors.ts';
 import type { Subscriber } from '../../core/types.ts';
-import { createMailer } from '../../digest/mailer.ts';
-import { loadDigestTemplates, previewDigest, runDigests } from '../../jobs/digest.ts';
+import { previewDigest, runDigests } from '../../jobs/digest.ts';
 import { EXIT, type Command } from '../command.ts';
+import { openJobs } from '../jobs.ts';
 import { renderTable } from '../table.ts';
 
 function progressBar(done: number, total: number, width = 30): string {
@@ -28,11 +28,11 @@ export const digestSendCommand: Command = {
       );
     }
     const config = await ctx.loadConfig();
-    const store = await ctx.openStore(config);
-    const mailer = createMailer(config, ctx.log);
+    const jobs = await openJobs(ctx, config);
+    const { store, mailer } = jobs;
     const tty = Boolean(ctx.stdout.isTTY);
     try {
-      const templates = await loadDigestTemplates(config);
+      const templates = await jobs.templates();
       const summary = await runDigests(
         { store, mailer, config, log: ctx.log, templates },
         {
@@ -81,8 +81,7 @@ export const digestSendCommand: Command = {
       }
       return summary.failed + summary.bounced + summary.deferred > 0 ? EXIT.failed : EXIT.ok;
     } finally {
-      await mailer.close();
-      await store.close();
+      await jobs.close();
     }
   },
 };
@@ -94,7 +93,8 @@ export const digestPreviewCommand: Command = {
   options: { subscriber: { type: 'string' }, out: { type: 'string' } },
   async run(args, ctx) {
     const config = await ctx.loadConfig();
-    const store = await ctx.openStore(config);
+    const jobs = await openJobs(ctx, config);
+    const { store } = jobs;
     try {
       const email = args.values.subscriber as string | undefined;
       let subscriber: Subscriber & { cutoff?: string | undefined };
@@ -117,7 +117,7 @@ export const digestPreviewCommand: Command = {
         };
       }
       const rendered = await previewDigest(
-        { store, config, templates: await loadDigestTemplates(config) },
+        { store, config, templates: await jobs.templates() },
         subscriber,
         new Date(),
       );
@@ -134,7 +134,7 @@ export const digestPreviewCommand: Command = {
       }
       return EXIT.ok;
     } finally {
-      await store.close();
+      await jobs.close();
     }
   },
 };

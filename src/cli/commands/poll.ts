@@ -1,7 +1,7 @@
 // `tipwire poll`: one poll cycle now, a progress line per source on a terminal, a summary table at the end.
 // Exit code 1 when any polled source failed, so cron wrappers and CI notice.
 import { compileClassifier } from '../../jobs/classify.ts';
-import { createHostLimiter } from '../../fetch/index.ts';
+import { createPollLimiter } from '../../jobs/poll-setup.ts';
 import { runPoll, type SourcePollResult } from '../../jobs/poll.ts';
 import { describePoll } from '../../jobs/poll-summary.ts';
 import { publishFeeds } from '../../jobs/publish.ts';
@@ -54,10 +54,7 @@ export const pollCommand: Command = {
           config,
           rules,
           log: ctx.log,
-          limiter: createHostLimiter({
-            concurrency: config.app.poll.concurrency,
-            perHost: config.app.poll.perHostConcurrency,
-          }),
+          limiter: createPollLimiter(config),
         },
         {
           sourceIds,

@@ -1,24 +1,21 @@
 // `tipwire run`: the long-running service. Polls on schedule, exports feeds after each poll, sends digests when
 // due, serves feeds, subscriber pages and the status page, reloads edited config without a restart, and shuts
 // down cleanly on SIGINT/SIGTERM (running jobs finish or are abandoned at their next step; the database is closed).
-import type { CompiledRules } from '../../classify/index.ts';
+import type { CompiledRules } from '../../jobs/poll-setup.ts';
 import { compileClassifier } from '../../jobs/classify.ts';
 import type { Config } from '../../config/types.ts';
 import { watchConfig } from '../../config/watch.ts';
-import { createHostLimiter } from '../../fetch/index.ts';
+import { createPollLimiter } from '../../jobs/poll-setup.ts';
 import { runPoll, type PollReport } from '../../jobs/poll.ts';
 import { createClusterer } from '../../jobs/cluster.ts';
 import { publishFeeds } from '../../jobs/publish.ts';
-import { runDigests, digestWakeSchedule, loadDigestTemplates } from '../../jobs/digest.ts';
-import { createMailer } from '../../digest/index.ts';
+import { runDigests, digestWakeSchedule } from '../../jobs/digest.ts';
 import { Scheduler, type ScheduledJob } from '../../jobs/scheduler.ts';
+import { createRoutes } from '../../http/routes.ts';
 import { startServer } from '../../http/server.ts';
-import { feedRoutes } from '../../http/feeds.ts';
-import { createSubscriberRoutes } from '../../http/subscribers.ts';
-import { statusRoutes } from '../../http/status.ts';
-import { storyRoutes } from '../../http/stories.ts';
 import { withListenAddress } from '../../config/deployment.ts';
 import { EXIT, type Command } from '../command.ts';
+import { openJobs } from '../jobs.ts';
 import { stopSignal } from '../signals.ts';
 import { announceStart } from '../startup.ts';
 
@@ -33,16 +30,14 @@ export const runCommand: Command = {
     const log = ctx.log;
     let config: Config = await ctx.loadConfig();
     let rules: CompiledRules = compileClassifier(config);
-    const store = await ctx.openStore(config);
-    const mailer = createMailer(config, log);
-    // MJML compiles once here (and again only when the config changes), never per subscriber.
-    let templates = await loadDigestTemplates(config);
+    // The store and the mailer are opened once for the life of the process; the config is read per use.
+    const app = await openJobs(ctx, () => config);
+    const { store, mailer } = app;
+    // MJML compiles once here, never per subscriber.
+    const templates = await app.templates();
     // The clustering index lives as long as the process, so each poll only adds to it (rebuilt on a config change).
     let clusterer = createClusterer(config.app.dedupe);
-    let limiter = createHostLimiter({
-      concurrency: config.app.poll.concurrency,
-      perHost: config.app.poll.perHostConcurrency,
-    });
+    let limiter = createPollLimiter(config);
     const status: { startedAt: string; lastPoll?: PollReport } = { startedAt: new Date().toISOString() };
     const scheduler = new Scheduler(log);
 
@@ -54,7 +49,7 @@ export const runCommand: Command = {
           cron: current.app.poll.schedule,
           run: async (signal) => {
             status.lastPoll = await runPoll({ store, config, rules, limiter, log, clusterer }, { signal });
-            await publishFeeds(store, config, { now: new Date(), log });
+            await publishFeeds(store, config, { now: new Date(), log, published: app.published });
           },
         },
         {
@@ -80,12 +75,8 @@ export const runCommand: Command = {
       onChange: async (next) => {
         config = listening ? withListenAddress(next, listening) : next;
         rules = compileClassifier(next);
-        templates = await loadDigestTemplates(next);
         clusterer = createClusterer(next.app.dedupe);
-        limiter = createHostLimiter({
-          concurrency: next.app.poll.concurrency,
-          perHost: next.app.poll.perHostConcurrency,
-        });
+        limiter = createPollLimiter(next);
         scheduler.set(jobs(next));
         // New rules re-classify the retention window at the next poll; new sources are due at once.
         void scheduler.trigger('poll');
@@ -94,16 +85,11 @@ export const runCommand: Command = {
 
     const server = args.values['no-server']
       ? undefined
-      : await startServer(
-          { config: () => config, store, log },
-          [
-            feedRoutes,
-            createSubscriberRoutes({ mailer }),
-            storyRoutes,
-            statusRoutes(() => ({ ...status, nextRuns: scheduler.nextRuns() })),
-          ],
-          { host: config.app.server.host, port: config.app.server.port },
-        );
+      : await startServer(app, {
+          host: config.app.server.host,
+          port: config.app.server.port,
+          routes: createRoutes({ runtime: () => ({ ...status, nextRuns: scheduler.nextRuns() }) }),
+        });
     // Port 0 means "any": links must name the port the system chose.
     if (server) {
       listening = { port: Number(new URL(server.url).port) };
@@ -118,8 +104,7 @@ export const runCommand: Command = {
     watcher.close();
     await scheduler.stop(config.app.fetch.totalTimeoutMs + 5_000);
     await server?.close();
-    await mailer.close();
-    await store.close();
+    await app.close();
     log.info('stopped');
     return EXIT.ok;
   },

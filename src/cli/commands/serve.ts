@@ -1,16 +1,13 @@
-// `tipwire serve`: the HTTP server alone (no polling): opens the store, serves /feeds/…, /sources.opml, /stories,
-// the subscriber pages and /status, and stops
-// cleanly on SIGINT or SIGTERM (server closed, then the store). Feeds written by another process (`tipwire poll`
-// from cron) appear within server.feedCacheSeconds.
+// `tipwire serve`: the HTTP server alone (no polling): opens the store and the mailer, serves every route of
+// http/routes.ts (feeds, stories, subscriber pages, status), and stops cleanly on SIGINT or SIGTERM (server
+// closed, then the store). Feeds written by another process (`tipwire poll` from cron) appear within
+// server.feedCacheSeconds.
 // `tipwire publish`: one static export of every feed to paths.feeds (see jobs/publish.ts).
 import { startServer } from '../../http/server.ts';
-import { feedRoutes } from '../../http/feeds.ts';
-import { subscriberRoutes } from '../../http/subscribers.ts';
-import { storyRoutes } from '../../http/stories.ts';
-import { statusRoutes } from '../../http/status.ts';
 import { publishFeeds } from '../../jobs/publish.ts';
 import { withListenAddress } from '../../config/deployment.ts';
 import { EXIT, type Command } from '../command.ts';
+import { openJobs } from '../jobs.ts';
 import { stopSignal } from '../signals.ts';
 import { announceStart } from '../startup.ts';
 
@@ -29,20 +26,16 @@ export const serveCommand: Command = {
       return EXIT.usage;
     }
     const host = (args.values.host as string | undefined) ?? config.app.server.host;
-    const store = await ctx.openStore(config);
+    // Read per request: links follow the address the server really listens on (set below).
+    const jobs = await openJobs(ctx, () => config);
     const log = ctx.log;
     // Listen for the signals before the server is up, so one that arrives during start-up is not lost.
     const stopped = stopSignal(log);
     let server;
     try {
-      const startedAt = new Date().toISOString();
-      server = await startServer(
-        { config: () => config, store, log },
-        [feedRoutes, subscriberRoutes, storyRoutes, statusRoutes(() => ({ startedAt, nextRuns: {} }))],
-        { host, port },
-      );
+      server = await startServer(jobs, { host, port });
     } catch (err) {
-      await store.close();
+      await jobs.close();
       ctx.stderr.write(`serve: cannot listen on ${host}:${port}: ${(err as Error).message}\n`);
       return EXIT.failed;
     }
@@ -55,7 +48,7 @@ export const serveCommand: Command = {
     const signal = await stopped;
     log.info({ signal }, 'stopping');
     await server.close();
-    await store.close();
+    await jobs.close();
     ctx.stdout.write('stopped\n');
     return EXIT.ok;
   },

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { checkSources } from '../../jobs/check.ts';
 import { importOpml, parseOpml } from '../../config/opml.ts';
-import { renderOpml } from '../../publish/index.ts';
+import { sourcesOpml } from '../../jobs/publish.ts';
 import { TipwireError } from '../../core/errors.ts';
 import { EXIT, type Command } from '../command.ts';
 import { relativeTime, renderTable, truncate } from '../table.ts';
@@ -145,9 +145,7 @@ export const sourcesExportCommand: Command = {
   usage: '',
   async run(_args, ctx) {
     const config = await ctx.loadConfig();
-    ctx.stdout.write(
-      renderOpml(config.sources, { title: config.app.publish.title, baseUrl: config.app.server.baseUrl }),
-    );
+    ctx.stdout.write(sourcesOpml(config));
     return EXIT.ok;
   },
 };

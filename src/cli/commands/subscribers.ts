@@ -1,102 +1,20 @@
-// `tipwire subscribers add|list|remove|import|export`: the operator's view of the subscriber list. Operator-added
-// and imported subscribers are active at once (the operator vouches for consent); --pending sends a confirm mail
-// instead. CSV columns: email,name,locale,timeZone,topics,countries,languages,frequency,status, lists separated by
-// ";" — a bad row is reported with its line number and the rest are imported.
+// `tipwire subscribers add|list|remove|import|export`: the operator's view of the subscriber list, a thin shell over
+// jobs/subscribers.ts (the same rules and errors as the web pages). Operator-added and imported subscribers are
+// active at once (the operator vouches for consent); --pending sends a confirmation mail instead. CSV columns:
+// email,name,locale,timeZone,topics,countries,languages,frequency,status, lists separated by ";" — a bad row is
+// reported with its line number and the rest are imported.
 import { readFileSync } from 'node:fs';
-import { TipwireError, describeError } from '../../core/errors.ts';
-import type { SubscriberStatus } from '../../core/types.ts';
-import type { Config } from '../../config/types.ts';
-import type { NewSubscriber, SubscriberRecord } from '../../digest/port.ts';
-import { createMailer } from '../../digest/mailer.ts';
-import { isValidTimeZone } from '../../digest/schedule.ts';
-import { isPlainEmail } from '../../http/subscribers.ts';
-import { loadDigestTemplates, sendConfirmation } from '../../jobs/digest.ts';
+import { TipwireError } from '../../core/errors.ts';
+import {
+  addSubscriber,
+  exportSubscribersCsv,
+  importSubscribers,
+  listSubscribers,
+  removeSubscribers,
+} from '../../jobs/subscribers.ts';
 import { EXIT, type Command } from '../command.ts';
+import { openJobs } from '../jobs.ts';
 import { renderTable } from '../table.ts';
-
-const COLUMNS = [
-  'email',
-  'name',
-  'locale',
-  'timeZone',
-  'topics',
-  'countries',
-  'languages',
-  'frequency',
-  'status',
-] as const;
-const STATUSES: SubscriberStatus[] = ['pending', 'active', 'unsubscribed', 'bounced'];
-
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. Returns rows with their first line. */
-export function parseCsv(text: string): { line: number; cells: string[] }[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i += 1) {
-    const ch = body[i];
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line += 1;
-        cell += ch;
-      }
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && body[i + 1] === '\n') i += 1;
-      cells.push(cell);
-      if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells });
-      cells = [];
-      cell = '';
-      line += 1;
-      rowLine = line;
-    } else cell += ch;
-  }
-  cells.push(cell);
-  if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells });
-  return rows;
-}
-
-const csvCell = (value: string): string =>
-  /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-const list = (value: string | undefined): string[] =>
-  (value ?? '')
-    .split(/[;\s]+/)
-    .map((v) => v.trim().toLowerCase())
-    .filter(Boolean);
-
-/** Validates one subscriber's fields; the message names the field. */
-export function checkSubscriber(input: NewSubscriber, config: Config): NewSubscriber {
-  if (!isPlainEmail(input.email))
-    throw new TipwireError('USAGE', `email "${input.email}" is not one plain address`);
-  if (!['en', 'ru'].includes(input.locale))
-    throw new TipwireError('USAGE', `locale "${input.locale}" must be en or ru`);
-  if (!isValidTimeZone(input.timeZone))
-    throw new TipwireError('USAGE', `timeZone "${input.timeZone}" is not an IANA zone`);
-  const known = new Set(config.topics.topics.map((t) => t.id));
-  const unknown = input.topics.filter((t) => !known.has(t));
-  if (unknown.length)
-    throw new TipwireError(
-      'USAGE',
-      `topics: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`,
-    );
-  for (const code of [...input.countries, ...input.languages]) {
-    if (!/^[a-z]{2}$/.test(code))
-      throw new TipwireError('USAGE', `"${code}" is not a two-letter country or language code`);
-  }
-  if (input.status && !STATUSES.includes(input.status))
-    throw new TipwireError('USAGE', `status "${input.status}" is not one of ${STATUSES.join(', ')}`);
-  return input;
-}
 
 export const subscribersAddCommand: Command = {
   name: 'subscribers add',
@@ -116,62 +34,33 @@ export const subscribersAddCommand: Command = {
   async run(args, ctx) {
     const email = args.positionals[0];
     if (!email) throw new TipwireError('USAGE', 'name the e-mail address to add');
-    const config = await ctx.loadConfig();
     const v = args.values;
-    const input = checkSubscriber(
-      {
+    const jobs = await openJobs(ctx, await ctx.loadConfig());
+    try {
+      const { subscriber, mailed } = await addSubscriber(jobs, {
         email,
         name: v.name as string | undefined,
-        locale: (v.locale as string | undefined) ?? 'en',
-        timeZone: (v['time-zone'] as string | undefined) ?? config.app.digest.timeZone,
-        topics: ((v.topic as string[] | undefined) ?? []).map((t) => t.toLowerCase()),
-        countries: ((v.country as string[] | undefined) ?? []).map((c) => c.toLowerCase()),
-        languages: ((v.language as string[] | undefined) ?? []).map((l) => l.toLowerCase()),
-        frequency: v.daily ? 'daily' : 'weekly',
+        locale: v.locale as string | undefined,
+        timeZone: v['time-zone'] as string | undefined,
+        topics: v.topic as string[] | undefined,
+        countries: v.country as string[] | undefined,
+        languages: v.language as string[] | undefined,
+        frequency: v.daily ? 'daily' : undefined,
         status: v.pending ? 'pending' : 'active',
-        confirmedAt: v.pending ? undefined : new Date().toISOString(),
-      },
-      config,
-    );
-    const store = await ctx.openStore(config);
-    try {
-      const added = await store.digest.addSubscriber(input);
-      ctx.stdout.write(`added ${added.email} (${added.id}, ${added.status})\n`);
-      if (added.status === 'pending') {
-        const mailer = createMailer(config, ctx.log);
-        try {
-          await sendConfirmation(
-            { mailer, config, templates: await loadDigestTemplates(config) },
-            added,
-            new Date(),
-          );
-          ctx.stdout.write(
-            `confirm mail sent (${mailer.kind === 'file' ? `file outbox ${config.app.paths.outbox}` : 'SMTP'})\n`,
-          );
-        } finally {
-          await mailer.close();
-        }
+      });
+      ctx.stdout.write(`added ${subscriber.email} (${subscriber.id}, ${subscriber.status})\n`);
+      if (mailed) {
+        const config = jobs.config();
+        ctx.stdout.write(
+          `confirm mail sent (${jobs.mailer.kind === 'file' ? `file outbox ${config.app.paths.outbox}` : 'SMTP'})\n`,
+        );
       }
       return EXIT.ok;
     } finally {
-      await store.close();
+      await jobs.close();
     }
   },
 };
-
-function rowsOf(subscribers: SubscriberRecord[]): string[][] {
-  return subscribers.map((s) => [
-    s.email,
-    s.name ?? '',
-    s.locale,
-    s.timeZone,
-    s.topics.join(';'),
-    s.countries.join(';'),
-    s.languages.join(';'),
-    s.frequency,
-    s.status,
-  ]);
-}
 
 export const subscribersListCommand: Command = {
   name: 'subscribers list',
@@ -179,11 +68,9 @@ export const subscribersListCommand: Command = {
   usage: '[--status pending|active|unsubscribed|bounced]',
   options: { status: { type: 'string' } },
   async run(args, ctx) {
-    const config = await ctx.loadConfig();
-    const store = await ctx.openStore(config);
+    const jobs = await openJobs(ctx, await ctx.loadConfig());
     try {
-      const status = args.values.status as SubscriberStatus | undefined;
-      const subscribers = await store.digest.listSubscribers(status ? { status } : {});
+      const subscribers = await listSubscribers(jobs, args.values.status as string | undefined);
       ctx.stdout.write(
         renderTable(
           ['email', 'status', 'locale', 'zone', 'topics', 'countries', 'languages', 'freq', 'last cutoff'],
@@ -203,7 +90,7 @@ export const subscribersListCommand: Command = {
       ctx.stdout.write(`${subscribers.length} subscriber(s)\n`);
       return EXIT.ok;
     } finally {
-      await store.close();
+      await jobs.close();
     }
   },
 };
@@ -215,22 +102,14 @@ export const subscribersRemoveCommand: Command = {
   async run(args, ctx) {
     if (args.positionals.length === 0)
       throw new TipwireError('USAGE', 'name the e-mail address(es) to remove');
-    const config = await ctx.loadConfig();
-    const store = await ctx.openStore(config);
-    let missing = 0;
+    const jobs = await openJobs(ctx, await ctx.loadConfig());
     try {
-      for (const email of args.positionals) {
-        const found = await store.digest.getSubscriberByEmail(email);
-        if (found && (await store.digest.removeSubscriber(found.id)))
-          ctx.stdout.write(`removed ${found.email}\n`);
-        else {
-          missing += 1;
-          ctx.stderr.write(`not found: ${email}\n`);
-        }
-      }
-      return missing === 0 ? EXIT.ok : EXIT.failed;
+      const { removed, missing } = await removeSubscribers(jobs, args.positionals);
+      for (const email of removed) ctx.stdout.write(`removed ${email}\n`);
+      for (const email of missing) ctx.stderr.write(`not found: ${email}\n`);
+      return missing.length === 0 ? EXIT.ok : EXIT.failed;
     } finally {
-      await store.close();
+      await jobs.close();
     }
   },
 };
@@ -243,54 +122,17 @@ export const subscribersImportCommand: Command = {
   async run(args, ctx) {
     const file = args.positionals[0];
     if (!file) throw new TipwireError('USAGE', 'name the CSV file to import');
-    const config = await ctx.loadConfig();
-    const rows = parseCsv(readFileSync(file, 'utf8'));
-    const header = (rows.shift()?.cells ?? []).map((h) => h.trim());
-    if (!header.includes('email'))
-      throw new TipwireError('USAGE', `${file}: the first line must name the columns, with at least "email"`);
-    const store = await ctx.openStore(config);
-    let added = 0;
-    let skipped = 0;
-    let bad = 0;
+    const jobs = await openJobs(ctx, await ctx.loadConfig());
     try {
-      for (const row of rows) {
-        const get = (name: (typeof COLUMNS)[number]): string | undefined => {
-          const index = header.indexOf(name);
-          const value = index === -1 ? undefined : row.cells[index]?.trim();
-          return value === '' ? undefined : value;
-        };
-        try {
-          const status = (get('status') ?? 'active') as SubscriberStatus;
-          const input = checkSubscriber(
-            {
-              email: get('email') ?? '',
-              name: get('name'),
-              locale: get('locale') ?? 'en',
-              timeZone: get('timeZone') ?? config.app.digest.timeZone,
-              topics: list(get('topics')),
-              countries: list(get('countries')),
-              languages: list(get('languages')),
-              frequency: get('frequency') === 'daily' ? 'daily' : 'weekly',
-              status,
-              confirmedAt: status === 'active' ? new Date().toISOString() : undefined,
-            },
-            config,
-          );
-          if (await store.digest.getSubscriberByEmail(input.email)) {
-            skipped += 1;
-            continue;
-          }
-          await store.digest.addSubscriber(input);
-          added += 1;
-        } catch (err) {
-          bad += 1;
-          ctx.stderr.write(`${file}:${row.line}: ${describeError(err).message}\n`);
-        }
-      }
-      ctx.stdout.write(`${added} added, ${skipped} already present, ${bad} refused\n`);
-      return bad === 0 ? EXIT.ok : EXIT.failed;
+      const report = await importSubscribers(jobs, readFileSync(file, 'utf8'), file);
+      for (const problem of report.problems)
+        ctx.stderr.write(`${file}:${problem.line}: ${problem.message}\n`);
+      ctx.stdout.write(
+        `${report.added} added, ${report.present} already present, ${report.problems.length} refused\n`,
+      );
+      return report.problems.length === 0 ? EXIT.ok : EXIT.failed;
     } finally {
-      await store.close();
+      await jobs.close();
     }
   },
 };
@@ -300,15 +142,12 @@ export const subscribersExportCommand: Command = {
   summary: 'print every subscriber as CSV (the format import reads)',
   usage: '',
   async run(_args, ctx) {
-    const config = await ctx.loadConfig();
-    const store = await ctx.openStore(config);
+    const jobs = await openJobs(ctx, await ctx.loadConfig());
     try {
-      const subscribers = await store.digest.listSubscribers();
-      ctx.stdout.write(`${COLUMNS.join(',')}\r\n`);
-      for (const row of rowsOf(subscribers)) ctx.stdout.write(`${row.map(csvCell).join(',')}\r\n`);
+      ctx.stdout.write(await exportSubscribersCsv(jobs));
       return EXIT.ok;
     } finally {
-      await store.close();
+      await jobs.close();
     }
   },
 };

@@ -1,0 +1,38 @@
+// Query parameters that only track a click (besides every utm_*): dropped when URLs are made canonical, so the same
+// article linked from two newsletters is one item. The dedupe stage applies them; the config's
+// dedupe.trackingParams starts from this list, which an operator may replace.
+export const DEFAULT_TRACKING_PARAMS: readonly string[] = [
+  'fbclid',
+  'gclid',
+  'yclid',
+  'dclid',
+  'msclkid',
+  'mc_cid',
+  'mc_eid',
+  'ref',
+  'ref_src',
+  '_ga',
+  'igshid',
+  'spm',
+  'from',
+  'rss',
+  'utm',
+  // Outlets' own campaign tags, seen in real feeds (BBC, MSN, NYT, Guardian, Adobe and HubSpot mailers).
+  'at_medium',
+  'at_campaign',
+  'at_custom1',
+  'at_custom2',
+  'at_custom3',
+  'at_custom4',
+  'cmpid',
+  'ns_mchannel',
+  'ns_source',
+  'ns_campaign',
+  'ns_linkname',
+  'ns_fee',
+  'ocid',
+  'smid',
+  'mkt_tok',
+  '_hsenc',
+  '_hsmi',
+];

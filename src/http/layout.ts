@@ -1,0 +1,110 @@
+// The one layout of every HTML page and the headers every response carries. Pages are plain, accessible HTML:
+// landmarks (header, main, footer), lang set, native controls with labels, no script at all, one stylesheet of our
+// own (/site.css). The Content-Security-Policy is the same strict one for every response, set once by the server
+// (server.ts) before any route runs, so no page can forget it: nothing but our stylesheet, our forms and our own
+// images may load, and no other site may frame a page.
+import type { ServerResponse } from 'node:http';
+import { escapeHtml as esc } from '../core/html.ts';
+import type { Locale } from '../jobs/subscribers.ts';
+import { words } from './i18n.ts';
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Headers on every response, whatever route answers (or none). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  // Feed text is other people's: never let a browser sniff it into something executable.
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+};
+
+export interface Page {
+  locale: Locale;
+  title: string;
+  /** HTML of the main landmark, escaped by the page function. */
+  body: string;
+  /** Extra <head> lines (e.g. <link rel=alternate> for feed autodiscovery), escaped by the page function. */
+  head?: string;
+  /** Pages reached through a personal link or a form answer are kept out of search engines. */
+  noindex?: boolean;
+}
+
+export function layout(page: Page): string {
+  const t = words(page.locale);
+  return `<!doctype html>
+<html lang="${page.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${page.noindex ? '<meta name="robots" content="noindex">\n' : ''}<title>${esc(page.title)} · tipwire</title>
+<link rel="stylesheet" href="/site.css">
+${page.head ? `${page.head}\n` : ''}</head>
+<body>
+<header><a href="/stories">tipwire</a></header>
+<main>
+<h1>${esc(page.title)}</h1>
+${page.body}
+</main>
+<footer><nav aria-label="${esc(t.footerNav)}"><a href="/stories">${esc(t.stories)}</a> · <a href="/subscribe">${esc(t.subscribe)}</a> · <a href="/feeds/all.atom">${esc(t.feed)}</a> · <a href="/status">${esc(t.status)}</a></nav></footer>
+</body>
+</html>
+`;
+}
+
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  page: Page,
+  headers: Record<string, string> = {},
+): void {
+  const html = layout(page);
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(html);
+}
+
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string | number> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = `${text}\n`;
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(body);
+}
+
+/** The one stylesheet (CSP allows no inline style): readable at 390 px, visible focus, enough contrast. */
+export const STYLESHEET = `body{font:16px/1.5 system-ui,Arial,sans-serif;max-width:46rem;margin:0 auto;padding:0 1rem;color:#1f2328;background:#fff}
+header,footer{padding:.75rem 0;color:#57606a}header a{font-weight:bold;color:#1f2328;text-decoration:none}
+footer{border-top:1px solid #d0d7de;margin-top:2rem;font-size:.9rem}
+h1{font-size:1.5rem}fieldset{border:1px solid #d0d7de;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:bold}
+label{display:block;margin:.25rem 0}input[type=email],select{font:inherit;padding:.4rem;width:100%;max-width:24rem}
+button{font:inherit;font-size:1.1rem;padding:.6rem 1.2rem;background:#0b57a4;color:#fff;border:0;border-radius:4px;cursor:pointer}
+a:focus,button:focus,input:focus,select:focus{outline:3px solid #f59e0b;outline-offset:2px}p.note{color:#57606a}
+article{border-bottom:1px solid #d0d7de;padding:.5rem 0}.meta,.also,.why{color:#57606a;font-size:.9rem}
+table{border-collapse:collapse}td,th{padding:.25rem .6rem;border-bottom:1px solid #d0d7de;text-align:left}
+.failing td:nth-child(3){color:#953800}.disabled td:nth-child(3){color:#cf222e;font-weight:bold}
+[role=alert]{color:#cf222e;font-weight:bold}
+`;
