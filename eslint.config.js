@@ -98,7 +98,7 @@ export default tseslint.config(
             allow('http', ['core', 'config', 'jobs', 'http']),
             allow('cli', ['core', 'config', 'jobs', 'http', 'cli', 'demo']),
             allow('demo', ['core', 'demo']),
-            allow('root', ['core', 'config', 'store', 'mail', 'port', 'cli']),
+            allow('root', ['core', 'config', 'text', 'stage', 'store', 'mail', 'port', 'jobs', 'cli']),
             // The command context names the port types (Store, Mailer) that the composition root hands a command.
             {
               from: { element: { type: 'cli' } },

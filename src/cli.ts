@@ -1,5 +1,6 @@
 // The one composition root: reads global flags, finds the command, gives it a context that can load the config and
-// open the adapters (the store, the mailer), chosen here by the config's URLs and nowhere else. Nothing imports this file. Exit codes: 0 ok, 1 a checked thing failed, 2 usage, 3 config.
+// open the adapters (the store, the mailer), chosen here by the config's URLs and nowhere else. Nothing imports this
+// file. Exit codes: 0 ok, 1 a checked thing failed, 2 usage, 3 config.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
