@@ -133,6 +133,12 @@ export interface Story {
   languages: string[];
   firstSeenAt: IsoDate;
   updatedAt: IsoDate;
+  /**
+   * First publication: the earliest publication date among its items, or their earliest fetch time when none had a
+   * date (then publishedGuessed). Kept by the store from the items; undefined on a story not yet saved.
+   */
+  publishedAt?: IsoDate | undefined;
+  publishedGuessed?: boolean | undefined;
   /** A story this one follows up (a later hearing of the same case), if any. */
   followsStoryId?: string | undefined;
 }

@@ -2,11 +2,13 @@
 // transaction and is recorded in schema_migrations; on PostgreSQL an advisory lock keeps two workers starting at
 // once from both running it. The SQL is the common subset of both dialects (see driver.ts).
 import type { SqlDriver } from './driver.ts';
+import { searchMigrationSql } from './sql-search.ts';
 
 export interface Migration {
   id: number;
   name: string;
-  sql: string;
+  /** One SQL for both dialects, or one per dialect where they differ (full-text search). */
+  sql: string | { sqlite: string; postgres: string };
 }
 
 export const migrations: Migration[] = [
@@ -137,6 +139,12 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  // 4 is the poll queue's columns and indexes (perf).
+  {
+    id: 5,
+    name: "full-text search; stories' first publication",
+    sql: searchMigrationSql,
+  },
 ];
 
 export async function migrate(db: SqlDriver, list: Migration[] = migrations): Promise<number> {
@@ -149,7 +157,7 @@ export async function migrate(db: SqlDriver, list: Migration[] = migrations): Pr
       if (tx.dialect === 'postgres') await tx.exec('SELECT pg_advisory_xact_lock(7391)');
       const seen = await tx.get('SELECT id FROM schema_migrations WHERE id = ?', [migration.id]);
       if (seen) return false;
-      await tx.exec(migration.sql);
+      await tx.exec(typeof migration.sql === 'string' ? migration.sql : migration.sql[tx.dialect]);
       await tx.run('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)', [
         migration.id,
         migration.name,

@@ -46,8 +46,24 @@ export interface StoryQuery {
   topics?: string[];
   countries?: string[];
   languages?: string[];
+  /** The story's first publication (publishedAt) >= since, inclusive: the pages' period filter. */
+  publishedSince?: IsoDate;
+  /** Newest first by first sighting (default: feeds, digests) or by first publication (the site's pages). */
+  order?: 'firstSeen' | 'published';
   /** Newest first; at most this many. */
   limit?: number;
+  /** Skip this many (the next page of a list). */
+  offset?: number;
+}
+
+/** Full-text search over the stories' items (title, summary, source), with the story filters. See sql-search.ts. */
+export interface SearchQuery extends Omit<StoryQuery, 'order'> {
+  /** The reader's words: each must occur as a word prefix; "quoted words" must occur as a phrase. */
+  text: string;
+  /** Only items from these sources (the reader named an outlet); alone, without words, every story of theirs. */
+  sourceIds?: string[];
+  /** Newest first by first publication (default), or best match first. */
+  order?: 'published' | 'relevance';
 }
 
 /** The distinct tags of a set of stories. */
@@ -108,6 +124,8 @@ export interface Store {
   listStories(query: StoryQuery): Promise<StoryView[]>;
   /** Topics, countries and languages of the stories updated since then (which feed slices have content). */
   listStoryTags(updatedSince: IsoDate): Promise<StoryTags>;
+  /** Stories whose items match a reader's words (folded for Cyrillic and Turkic letters), with the filters. */
+  searchStories(query: SearchQuery): Promise<StoryView[]>;
 
   // --- lifecycle -----------------------------------------------------------------------------------------------
   close(): Promise<void>;

@@ -8,7 +8,16 @@ import type { Row, SqlDriver, SqlValue } from './driver.ts';
 import { migrate } from './migrations.ts';
 import { SqlDigestStore } from './sql-digest.ts';
 import { listStoryTags } from './sql-slices.ts';
-import type { ItemQuery, Store, StoryAssignment, StoryQuery, StoryTags, UpsertResult } from './port.ts';
+import { refreshStoryDates, searchStoryRows, storyFilter, storyOrder } from './sql-search.ts';
+import type {
+  ItemQuery,
+  SearchQuery,
+  Store,
+  StoryAssignment,
+  StoryQuery,
+  StoryTags,
+  UpsertResult,
+} from './port.ts';
 
 /** What makes two versions of an item "the same": an edited headline or text is a change; a new fetch time is not. */
 function contentHash(item: Item): string {
@@ -61,6 +70,8 @@ function rowToStory(row: Row): Story {
     languages: parseJson<string[]>(row.languages, []),
     firstSeenAt: String(row.first_seen_at),
     updatedAt: String(row.updated_at),
+    publishedAt: opt(row.published_at) ?? String(row.first_seen_at),
+    publishedGuessed: Number(row.published_guessed) === 1,
     followsStoryId: opt(row.follows_story_id),
   };
 }
@@ -356,6 +367,7 @@ export class SqlStore implements Store {
       for (const { itemId, storyId } of assignments) {
         await tx.run('UPDATE items SET story_id = ? WHERE id = ?', [storyId, itemId]);
       }
+      await refreshStoryDates(tx, [...new Set(stories.map((story) => story.id))]);
     });
   }
 
@@ -375,26 +387,12 @@ export class SqlStore implements Store {
   }
 
   async listStories(query: StoryQuery): Promise<StoryView[]> {
-    const filter = new Where();
-    if (query.firstSeenSince !== undefined) filter.add('s.first_seen_at >= ?', query.firstSeenSince);
-    if (query.firstSeenUntil !== undefined) filter.add('s.first_seen_at < ?', query.firstSeenUntil);
-    if (query.updatedSince !== undefined) filter.add('s.updated_at >= ?', query.updatedSince);
-    const tagFilter = (kind: string, values: string[] | undefined): void => {
-      if (!values || values.length === 0) return;
-      filter.add(
-        `EXISTS (SELECT 1 FROM story_tags t WHERE t.story_id = s.id AND t.kind = ? AND t.value IN (${placeholders(values.length)}))`,
-        kind,
-        ...values,
-      );
-    };
-    tagFilter('topic', query.topics);
-    tagFilter('country', query.countries);
-    tagFilter('language', query.languages);
-    const { clauses, params } = filter;
+    const { clauses, params } = storyFilter(query);
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
+    const offset = query.offset ? ` OFFSET ${Math.max(0, Math.floor(query.offset))}` : '';
     const rows = await this.db.all(
-      `SELECT s.* FROM stories s ${where} ORDER BY s.first_seen_at DESC, s.id${limit}`,
+      `SELECT s.* FROM stories s ${where} ORDER BY ${storyOrder(query.order)}${limit}${offset}`,
       params,
     );
     return this.withItems(rows.map(rowToStory));
@@ -402,6 +400,10 @@ export class SqlStore implements Store {
 
   listStoryTags(updatedSince: string): Promise<StoryTags> {
     return listStoryTags(this.db, updatedSince);
+  }
+
+  async searchStories(query: SearchQuery): Promise<StoryView[]> {
+    return this.withItems((await searchStoryRows(this.db, query)).map(rowToStory));
   }
 
   /** Loads the items of many stories in a few queries, representative first, then by publication time. */
