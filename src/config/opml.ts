@@ -1,13 +1,13 @@
-// OPML import: reads the feed outlines of an OPML file (any nesting) and adds the new ones to sources.yaml in place,
-// keeping the operator's comments and order. Export is the publish stage's renderOpml (the same file /sources.opml
-// serves). Entity declarations are refused outright: an OPML file has no use for them.
+// OPML import: reads the feed outlines of an OPML file (any nesting); appendSources adds new entries to sources.yaml
+// as text, leaving the rest of the hand-edited file exactly as it was (jobs/import-sources.ts decides the entries).
+// Export is the publish stage's renderOpml (the same file /sources.opml serves). Entity declarations are refused
+// outright: an OPML file has no use for them.
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { parseDocument, isSeq } from 'yaml';
+import { isMap, isSeq, parseDocument, stringify } from 'yaml';
 import { TipwireError } from '../core/errors.ts';
-import { sourceSchema, type SourceConfig } from './schema.ts';
-import { CONFIG_FILES, formatPath } from './load.ts';
+import { CONFIG_FILES } from './load.ts';
 
 export interface OpmlOutline {
   title: string;
@@ -57,73 +57,76 @@ export function parseOpml(text: string, file: string): OpmlOutline[] {
   return out;
 }
 
-function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'source'
-  );
+export interface NewSource {
+  /** The fields to write, in this order. */
+  entry: Record<string, string | string[]>;
+  /** Comment lines written above the entry (what was guessed). */
+  comments: string[];
 }
 
-export interface ImportResult {
-  added: SourceConfig[];
-  skipped: { url: string; reason: string }[];
+/** A YAML scalar as the file would have it: plain when that reads back the same, quoted otherwise. */
+function scalar(value: string): string {
+  return stringify(value, { lineWidth: 0 }).trimEnd();
 }
 
 /**
- * Adds the outlines whose feed URL is not configured yet. Outlines without a language attribute get `languages`
- * (the operator says what they are); every new entry is validated before the file is rewritten, atomically.
+ * Appends entries to the sources list of sources.yaml as text, so everything else in the file (comments, flow lists
+ * like `[en]`, quoting, blank lines) stays byte for byte as the operator wrote it. The new entries follow the
+ * indentation and list style of the entries already there. Written atomically; returns the lines that were added.
  */
-export function importOpml(
+export function appendSources(
   configDir: string,
-  outlines: OpmlOutline[],
-  defaults: { languages: string[]; country?: string },
-): ImportResult {
+  sources: NewSource[],
+): { path: string; from: number; to: number } {
   const path = join(configDir, CONFIG_FILES.sources);
-  const doc = parseDocument(readFileSync(path, 'utf8'));
+  const text = readFileSync(path, 'utf8');
+  const doc = parseDocument(text);
   const list = doc.get('sources', true);
-  if (!isSeq(list)) throw new TipwireError('CONFIG_INVALID', `${path}: "sources" is not a list`);
-  const existing = (doc.toJS() as { sources: { id: string; url: string }[] }).sources;
-  const ids = new Set(existing.map((source) => source.id));
-  const urls = new Set(existing.map((source) => source.url));
-  const result: ImportResult = { added: [], skipped: [] };
-  for (const outline of outlines) {
-    if (urls.has(outline.xmlUrl)) {
-      result.skipped.push({ url: outline.xmlUrl, reason: 'already configured' });
-      continue;
-    }
-    let id = slug(outline.title);
-    for (let n = 2; ids.has(id); n += 1) id = `${slug(outline.title)}-${n}`;
-    const language = outline.language?.toLowerCase().slice(0, 2);
-    const candidate = {
-      id,
-      name: outline.title,
-      url: outline.xmlUrl,
-      ...(outline.htmlUrl ? { homepage: outline.htmlUrl } : {}),
-      ...(defaults.country ? { country: defaults.country } : {}),
-      languages: language ? [language] : defaults.languages,
-      tags: outline.category ? [slug(outline.category)] : [],
-    };
-    const checked = sourceSchema.safeParse(candidate);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      result.skipped.push({
-        url: outline.xmlUrl,
-        reason: `${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
+  if (list !== undefined && !isSeq(list))
+    throw new TipwireError('CONFIG_INVALID', `${path}: "sources" is not a list`);
+  const first = isSeq(list) && !list.flow ? list.items[0] : undefined;
+  // The first entry tells the style: where its dash is, and whether its lists are written [like, this].
+  let dash = '  ';
+  let flowLists = true;
+  if (isMap(first) && first.range) {
+    const lineStart = text.lastIndexOf('\n', first.range[0] - 1) + 1;
+    const prefix = text.slice(lineStart, first.range[0]);
+    if (/^ *- +$/.test(prefix)) dash = ' '.repeat(prefix.indexOf('-'));
+    const languages = first.get('languages', true);
+    flowLists = !isSeq(languages) || Boolean(languages.flow);
+  }
+  const indent = `${dash}  `;
+  const block = sources
+    .map(({ entry, comments }) => {
+      const lines = comments.map((comment) => `${dash}# ${comment}`);
+      Object.entries(entry).forEach(([key, value], index) => {
+        const lead = index === 0 ? `${dash}- ` : indent;
+        if (!Array.isArray(value)) lines.push(`${lead}${key}: ${scalar(value)}`);
+        else if (flowLists || value.length === 0)
+          lines.push(`${lead}${key}: [${value.map(scalar).join(', ')}]`);
+        else lines.push(`${lead}${key}:`, ...value.map((item) => `${indent}  - ${scalar(item)}`));
       });
-      continue;
-    }
-    list.add(doc.createNode(candidate));
-    ids.add(id);
-    urls.add(outline.xmlUrl);
-    result.added.push(checked.data);
+      return lines.join('\n');
+    })
+    .join('\n');
+
+  let out: string;
+  let at: number;
+  if (isSeq(list) && !list.flow && list.items.length > 0) {
+    // After the last entry, before whatever follows it (blank lines, commented-out entries, other keys).
+    at = (list.items.at(-1) as { range?: [number, number, number] }).range?.[2] ?? text.length;
+    const head = text.slice(0, at);
+    out = `${head}${head.endsWith('\n') ? '' : '\n'}${block}\n${text.slice(at)}`;
+  } else if (isSeq(list) && list.range) {
+    // `sources: []`: the empty flow list becomes a block list.
+    at = list.range[0];
+    out = `${text.slice(0, at).trimEnd()}\n${block}\n${text.slice(list.range[1]).replace(/^[ \t]*\n?/, '')}`;
+  } else {
+    at = text.length;
+    out = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}sources:\n${block}\n`;
   }
-  if (result.added.length > 0) {
-    writeFileSync(`${path}.tmp`, doc.toString({ lineWidth: 0 }));
-    renameSync(`${path}.tmp`, path);
-  }
-  return result;
+  writeFileSync(`${path}.tmp`, out);
+  renameSync(`${path}.tmp`, path);
+  const from = out.slice(0, at).split('\n').length + (out[at - 1] === '\n' || at === 0 ? 0 : 1);
+  return { path, from, to: from + block.split('\n').length - 1 };
 }

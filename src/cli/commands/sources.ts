@@ -1,7 +1,10 @@
 // Operator commands about sources: what state each is in, whether its address works, OPML in and out, re-enable.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { checkSources } from '../../jobs/check.ts';
-import { importOpml, parseOpml } from '../../config/opml.ts';
+import { appendSources, parseOpml } from '../../config/opml.ts';
+import { CONFIG_FILES } from '../../config/load.ts';
+import { planImport } from '../../jobs/import-sources.ts';
 import { sourcesOpml } from '../../jobs/publish.ts';
 import { TipwireError } from '../../core/errors.ts';
 import { EXIT, type Command } from '../command.ts';
@@ -118,23 +121,55 @@ export const sourcesCheckCommand: Command = {
 
 export const sourcesImportCommand: Command = {
   name: 'sources import',
-  summary: 'add the feeds of an OPML file to sources.yaml (comments kept; existing URLs skipped)',
-  usage: 'FILE.opml [--language CODE]... [--country CC]',
-  options: { language: { type: 'string', multiple: true }, country: { type: 'string' } },
+  summary:
+    'add the feeds of an OPML file to sources.yaml (the rest of the file untouched; languages detected from the items)',
+  usage: 'FILE.opml [--language CODE]... [--country CC] [--no-fetch]',
+  options: {
+    language: { type: 'string', multiple: true },
+    country: { type: 'string' },
+    'no-fetch': { type: 'boolean' },
+  },
   async run(args, ctx) {
     const file = args.positionals[0];
     if (!file) throw new TipwireError('USAGE', 'name the OPML file to import');
-    await ctx.loadConfig(); // refuse to edit a config that is already broken
+    const config = await ctx.loadConfig(); // refuse to edit a config that is already broken
     const outlines = parseOpml(readFileSync(file, 'utf8'), file);
-    const languages = (args.values.language as string[] | undefined) ?? ['en'];
-    const result = importOpml(ctx.configDir, outlines, {
-      languages,
+    const plan = await planImport(outlines, config, {
+      languages: args.values.language as string[] | undefined,
       country: args.values.country as string | undefined,
+      fetch: !args.values['no-fetch'],
     });
-    for (const source of result.added) ctx.stdout.write(`added   ${source.id}  ${source.url}\n`);
-    for (const skip of result.skipped) ctx.stdout.write(`skipped ${skip.url}: ${skip.reason}\n`);
-    ctx.stdout.write(`${result.added.length} added, ${result.skipped.length} skipped\n`);
-    await ctx.loadConfig(); // the edited file must still validate as a whole
+    for (const skip of plan.skipped) ctx.stdout.write(`skipped ${skip.url}: ${skip.reason}\n`);
+    if (plan.added.length === 0) {
+      ctx.stdout.write(`0 added, ${plan.skipped.length} skipped\n`);
+      return EXIT.ok;
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    const sourcesFile = join(ctx.configDir, CONFIG_FILES.sources);
+    const before = readFileSync(sourcesFile, 'utf8');
+    const written = appendSources(
+      ctx.configDir,
+      plan.added.map(({ entry, guessed }) => ({
+        entry,
+        comments: [
+          `from ${basename(file)} (${today})${guessed.length ? ': please check' : ''}`,
+          ...guessed.map((guess) => `  ${guess.field}: ${guess.how}`),
+        ],
+      })),
+    );
+    try {
+      await ctx.loadConfig(); // the edited file must still validate as a whole
+    } catch (err) {
+      writeFileSync(sourcesFile, before);
+      throw err;
+    }
+    for (const { entry, guessed } of plan.added) {
+      ctx.stdout.write(`added   ${entry.id}  ${entry.url}\n`);
+      for (const guess of guessed) ctx.stdout.write(`        ${guess.field} ${guess.value}: ${guess.how}\n`);
+    }
+    ctx.stdout.write(
+      `${plan.added.length} added, ${plan.skipped.length} skipped; review them in ${written.path} lines ${written.from}–${written.to}\n`,
+    );
     return EXIT.ok;
   },
 };
