@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.ts';
 import { dedupeCommand, storiesCommand } from './commands/dedupe.ts';
 import { pollCommand } from './commands/poll.ts';
 import { validateCommand, schemaCommand } from './commands/config.ts';
+import { healthCommand } from './commands/health.ts';
 import {
   sourcesListCommand,
   sourcesCheckCommand,
@@ -48,5 +49,6 @@ export const commands: Command[] = [
   subscribersExportCommand,
   dedupeCommand,
   storiesCommand,
+  healthCommand,
   demoCommand,
 ];

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileClassifier } from '../../jobs/classify.ts';
 import { configJsonSchemas } from '../../config/json-schema.ts';
+import { startupWarnings } from '../../config/deployment.ts';
 import { EXIT, type Command } from '../command.ts';
 
 export const validateCommand: Command = {
@@ -17,6 +18,9 @@ export const validateCommand: Command = {
     ctx.stdout.write(
       `${ctx.configDir}: valid — ${config.sources.length} sources (${enabled} enabled), ${rules.topics.length} topics, database ${config.app.store.databaseUrl}\n`,
     );
+    // Valid, but still set for a development machine: said, not refused.
+    for (const warning of startupWarnings(config))
+      ctx.stderr.write(`warning: ${warning.setting}: ${warning.message}\n`);
     return EXIT.ok;
   },
 };
