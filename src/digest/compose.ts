@@ -1,13 +1,20 @@
 // Chooses and arranges one subscriber's stories: pure, data in → data out. Rule order:
 //  1. keep a story when it shares a topic, a country and a language with the subscriber's choices (an empty choice
 //     means all; a story with no country passes a country filter only when the subscriber chose none);
-//  2. show it once, under the first chosen topic in the operator's topic order, and under its first chosen country;
+//  2. show it once, under the first chosen topic in the operator's topic order, and under its main country: the first
+//     of its places (where it happened, most telling first: storyPlaces) that the subscriber chose, else its first
+//     place; its other countries are named in the entry; a story with no country sits under "regional" (last);
 //  3. within a topic, newest first (by the shown item's publication time, then story id, so ties are stable);
 //     at most `cap` stories per topic, the rest counted for a "more in the web view" link;
 //  4. the item shown is in a chosen language: the version in the reader's own locale when the story has one (a
 //     Russian reader sees the Russian version of a bilingual story), else the representative when it qualifies, else
-//     the first that does; the other items are its other versions, named by language and source.
-import type { ClassifiedItem, StoryView } from '../core/types.ts';
+//     the first that does; the other items are its other versions, named by language and source;
+//  5. the digest names the days its stories were first published (earliest to latest, all selected stories, also
+//     those behind "more" links), not the days tipwire happened to fetch them: a first poll of a new source brings
+//     last week's news, and the subject says last week;
+//  6. counts per topic for the table at the top: every chosen topic (every topic when none was chosen), in the
+//     operator's order, zeros included, each story counted once, under its section's topic.
+import type { ClassifiedItem, IsoDate, StoryView } from '../core/types.ts';
 
 export interface Preferences {
   topics: string[];
@@ -23,6 +30,9 @@ export interface PickedStory {
   item: ClassifiedItem;
   /** The story's other versions (translations, copies), one per (language, source). */
   others: ClassifiedItem[];
+  /** The country the story sits under (undefined: regional), and its other countries, most telling first. */
+  country: string | undefined;
+  otherCountries: string[];
 }
 
 export interface CountryGroup {
@@ -39,10 +49,26 @@ export interface TopicGroup {
   shown: number;
 }
 
+export interface TopicCount {
+  topic: string;
+  count: number;
+}
+
 export interface DigestContent {
   topics: TopicGroup[];
   total: number;
   shown: number;
+  /** Stories per topic, for the table at the top (rule 6). */
+  counts: TopicCount[];
+  /** First publication of the earliest and of the latest story; undefined when there is none (rule 5). */
+  published?: { first: IsoDate; last: IsoDate } | undefined;
+}
+
+export interface ComposeOptions {
+  /** Topic ids in the operator's order (config/topics.yaml). */
+  topicOrder: string[];
+  /** At most this many stories shown per topic. */
+  cap: number;
 }
 
 const chosen = (choices: string[], values: string[]): boolean =>
@@ -63,6 +89,39 @@ export function selectStories(stories: StoryView[], prefs: Preferences): StoryVi
   );
 }
 
+/**
+ * Where a story happened, most telling first: the countries the classifier found in the representative's title and
+ * lead (in the classifier's order, the region before the countries migrants go to), then the outlet's country, then
+ * the story's other countries (copies and translations may name more). Never the alphabetical first: a Kyrgyz court
+ * case that mentions the Emirates is Kyrgyz.
+ */
+export function storyPlaces(story: StoryView): string[] {
+  const representative = story.representative;
+  return [
+    ...new Set([
+      ...(representative.classification?.countries ?? []),
+      ...(representative.country ? [representative.country] : []),
+      ...story.countries,
+    ]),
+  ];
+}
+
+/** The earliest publication among a story's items (its first publication, as the store keeps it). */
+export function firstPublished(story: StoryView): IsoDate {
+  let first = story.publishedAt ?? story.representative.publishedAt;
+  for (const item of story.items) if (item.publishedAt < first) first = item.publishedAt;
+  return first;
+}
+
+function placeStory(
+  story: StoryView,
+  prefs: Preferences,
+): { country: string | undefined; otherCountries: string[] } {
+  const ordered = storyPlaces(story);
+  const country = ordered.find((c) => prefs.countries.includes(c)) ?? ordered[0];
+  return { country, otherCountries: ordered.filter((c) => c !== country) };
+}
+
 function pick(story: StoryView, prefs: Preferences): PickedStory {
   const wanted = (item: ClassifiedItem): boolean =>
     prefs.languages.length === 0 || (item.language !== undefined && prefs.languages.includes(item.language));
@@ -80,7 +139,7 @@ function pick(story: StoryView, prefs: Preferences): PickedStory {
     seen.add(key);
     others.push(other);
   }
-  return { story, item, others };
+  return { story, item, others, ...placeStory(story, prefs) };
 }
 
 function rank(order: string[], value: string): number {
@@ -91,9 +150,10 @@ function rank(order: string[], value: string): number {
 export function composeDigest(
   stories: StoryView[],
   prefs: Preferences,
-  options: { topicOrder: string[]; cap: number },
+  options: ComposeOptions,
 ): DigestContent {
   const byTopic = new Map<string, PickedStory[]>();
+  let published: DigestContent['published'];
   for (const story of selectStories(stories, prefs)) {
     const candidates = story.topics.filter(
       (topic) => prefs.topics.length === 0 || prefs.topics.includes(topic),
@@ -105,6 +165,10 @@ export function composeDigest(
     const list = byTopic.get(topic) ?? [];
     list.push(pick(story, prefs));
     byTopic.set(topic, list);
+    const at = firstPublished(story);
+    if (!published) published = { first: at, last: at };
+    else if (at < published.first) published.first = at;
+    else if (at > published.last) published.last = at;
   }
 
   const countryOrder = prefs.countries;
@@ -119,12 +183,7 @@ export function composeDigest(
     const kept = all.slice(0, Math.max(0, options.cap));
     const groups = new Map<string, PickedStory[]>();
     for (const picked of kept) {
-      const countries = picked.story.countries;
-      const country =
-        countryOrder.length === 0
-          ? countries[0]
-          : (countries.find((c) => countryOrder.includes(c)) ?? countries[0]);
-      const key = country ?? '';
+      const key = picked.country ?? '';
       groups.set(key, [...(groups.get(key) ?? []), picked]);
     }
     const countries = [...groups.entries()]
@@ -135,9 +194,15 @@ export function composeDigest(
       .map(([key, list]) => ({ country: key === '' ? undefined : key, stories: list }));
     topics.push({ topic, countries, total: all.length, shown: kept.length });
   }
+  const counted = prefs.topics.length > 0 ? prefs.topics : options.topicOrder;
+  const counts = [...new Set(counted)]
+    .sort((a, b) => rank(options.topicOrder, a) - rank(options.topicOrder, b) || a.localeCompare(b))
+    .map((topic) => ({ topic, count: byTopic.get(topic)?.length ?? 0 }));
   return {
     topics,
     total: topics.reduce((n, group) => n + group.total, 0),
     shown: topics.reduce((n, group) => n + group.shown, 0),
+    counts,
+    published,
   };
 }

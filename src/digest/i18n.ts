@@ -1,104 +1,59 @@
 // The digest's own words in English and Russian (the subscriber's locale; anything else falls back to English), and
-// the names it shows: languages by their own names ("Русский"), countries through Intl.DisplayNames, dates in the
-// subscriber's zone. Russian plural forms follow the one/few/many rule (1 материал, 2 материала, 5 материалов).
+// the names and dates it shows. Names, plurals and dates come from the platform's Intl data through core/intl.ts, the
+// helper the web pages and feeds use too, so a country or a month is written the same in a mail and on the site.
+// Dates are shown in the subscriber's zone; a period is a range of calendar days ("23–29 Nov 2026").
+import { countryName as intlCountryName, dateFormat, languageName, plural } from '../core/intl.ts';
 
 export type Locale = 'en' | 'ru';
 
 export const asLocale = (value: string | undefined): Locale => (value === 'ru' ? 'ru' : 'en');
 
-const MONTHS: Record<Locale, string[]> = {
-  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
-  ru: [
-    'января',
-    'февраля',
-    'марта',
-    'апреля',
-    'мая',
-    'июня',
-    'июля',
-    'августа',
-    'сентября',
-    'октября',
-    'ноября',
-    'декабря',
-  ],
-};
+export { languageName };
 
-/** Languages by their own names, so "also in Русский" reads right in any locale. */
-const ENDONYMS: Record<string, string> = {
-  en: 'English',
-  ru: 'Русский',
-  tk: 'Türkmençe',
-  uz: 'Oʻzbekcha',
-  kk: 'Қазақша',
-  ky: 'Кыргызча',
-  tg: 'Тоҷикӣ',
-  fr: 'Français',
-  de: 'Deutsch',
-};
-
-// Intl objects are costly to build (tens of microseconds each): one per locale/zone, reused.
-const cache = new Map<string, Intl.DisplayNames | Intl.DateTimeFormat>();
-function cached<T extends Intl.DisplayNames | Intl.DateTimeFormat>(key: string, make: () => T): T {
-  let value = cache.get(key) as T | undefined;
-  if (!value) {
-    value = make();
-    cache.set(key, value);
-  }
-  return value;
-}
-
-export function languageName(code: string | undefined): string {
-  if (!code) return '';
-  const known = ENDONYMS[code];
-  if (known) return known;
-  try {
-    return cached(`lang:${code}`, () => new Intl.DisplayNames([code], { type: 'language' })).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
-
+/** A country by its code in the reader's locale; no code means the regional and international section. */
 export function countryName(code: string | undefined, locale: Locale): string {
-  if (!code) return locale === 'ru' ? 'Регион и международные' : 'Regional and international';
-  try {
-    return (
-      cached(`region:${locale}`, () => new Intl.DisplayNames([locale], { type: 'region' })).of(
-        code.toUpperCase(),
-      ) ?? code.toUpperCase()
-    );
-  } catch {
-    return code.toUpperCase();
-  }
+  if (!code) return WORDS[locale].regional;
+  return intlCountryName(code, locale);
 }
 
-function plural(locale: Locale, n: number, forms: { one: string; few: string; many: string }): string {
-  if (locale === 'en') return n === 1 ? forms.one : forms.many;
-  const mod10 = n % 10;
-  const mod100 = n % 100;
-  if (mod10 === 1 && mod100 !== 11) return forms.one;
-  if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) return forms.few;
-  return forms.many;
-}
+// en-GB writes day before month ("23 Nov"), as the Russian does; Russian months in the genitive ("23 ноября").
+const INTL_LOCALE: Record<Locale, string> = { en: 'en-GB', ru: 'ru' };
+const MONTH: Record<Locale, 'short' | 'long'> = { en: 'short', ru: 'long' };
 
-/** "YYYY-MM-DD" → [year, month index, day]. */
-const splitDay = (day: string): [number, number, number] => {
-  const [y, m, d] = day.split('-').map(Number);
-  return [y ?? 1970, (m ?? 1) - 1, d ?? 1];
-};
+/**
+ * ICU writes ranges with thin and narrow no-break spaces ("23 – 29 Nov"); mail subjects and plain-text parts read
+ * better with ordinary spaces, and a range of days in one month closes up ("23–29 Nov") as in the Russian.
+ */
+const plainSpaces = (text: string): string =>
+  text.replace(/[\u2009\u202f]/g, ' ').replace(/^(\d{1,2}) – (\d)/, '$1–$2');
 
-/** "23–29 Nov 2026", "30 Nov – 6 Dec 2026", "28 Dec 2026 – 3 Jan 2027"; Russian with genitive months. */
+/** "YYYY-MM-DD" as the UTC midnight of that day: calendar days are formatted in UTC, whatever the zone was. */
+const dayInstant = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
+
+/** "23–29 Nov 2026", "30 Nov – 6 Dec 2026", "28 Dec 2026 – 3 Jan 2027"; "23–29 ноября 2026 г.". */
 export function periodLabel(firstDay: string, lastDay: string, locale: Locale): string {
-  const [y1, m1, d1] = splitDay(firstDay);
-  const [y2, m2, d2] = splitDay(lastDay);
-  const month = (m: number): string => MONTHS[locale][m] ?? '';
-  if (firstDay === lastDay) return `${d2} ${month(m2)} ${y2}`;
-  if (y1 === y2 && m1 === m2) return `${d1}–${d2} ${month(m2)} ${y2}`;
-  if (y1 === y2) return `${d1} ${month(m1)} – ${d2} ${month(m2)} ${y2}`;
-  return `${d1} ${month(m1)} ${y1} – ${d2} ${month(m2)} ${y2}`;
+  const format = dateFormat(INTL_LOCALE[locale], {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: MONTH[locale],
+    year: 'numeric',
+  });
+  const [first, last] = firstDay <= lastDay ? [firstDay, lastDay] : [lastDay, firstDay];
+  return plainSpaces(
+    first === last
+      ? format.format(dayInstant(first))
+      : format.formatRange(dayInstant(first), dayInstant(last)),
+  );
 }
 
-// The same few hundred story dates recur for every subscriber; formatToParts is slow, so results are memoised
+/** The calendar day ("2026-11-27") of an instant in a zone. */
+export function localDay(iso: string, zone: string): string {
+  return dateFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(iso),
+  );
+}
+
+// The same few hundred story dates recur for every subscriber and formatting is slow, so results are memoised
 // (the map is simply emptied when it grows large).
 const dates = new Map<string, string>();
 function memo(key: string, make: () => string): string {
@@ -113,33 +68,27 @@ function memo(key: string, make: () => string): string {
 
 /** A story's date in the reader's zone: "27 Nov" / "27 ноября". */
 export function shortDate(iso: string, zone: string, locale: Locale): string {
-  return memo(`s|${iso}|${zone}|${locale}`, () => formatShortDate(iso, zone, locale));
+  return memo(`s|${iso}|${zone}|${locale}`, () =>
+    plainSpaces(
+      dateFormat(INTL_LOCALE[locale], { timeZone: zone, day: 'numeric', month: MONTH[locale] }).format(
+        new Date(iso),
+      ),
+    ),
+  );
 }
 
-function formatShortDate(iso: string, zone: string, locale: Locale): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    month: 'numeric',
-    day: 'numeric',
-  }).formatToParts(new Date(iso));
-  const day = parts.find((p) => p.type === 'day')?.value ?? '';
-  const month = Number(parts.find((p) => p.type === 'month')?.value ?? '1') - 1;
-  return `${day} ${MONTHS[locale][month] ?? ''}`;
-}
-
+/** "1 Oct 2026" / "1 октября 2026 г." in the reader's zone. */
 export function longDate(iso: string, zone: string, locale: Locale): string {
-  return memo(`l|${iso}|${zone}|${locale}`, () => formatLongDate(iso, zone, locale));
+  return memo(`l|${iso}|${zone}|${locale}`, () => {
+    const day = localDay(iso, zone);
+    return periodLabel(day, day, locale);
+  });
 }
 
-function formatLongDate(iso: string, zone: string, locale: Locale): string {
-  const day = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(iso));
-  return periodLabel(day, day, locale);
-}
+const stories = (locale: Locale, n: number): string =>
+  locale === 'ru'
+    ? plural('ru', n, { one: 'материал', few: 'материала', many: 'материалов', other: 'материала' })
+    : plural('en', n, { one: 'story', other: 'stories' });
 
 export interface Words {
   heading: string;
@@ -153,6 +102,14 @@ export interface Words {
   change: string;
   unsubscribe: string;
   alsoIn: string;
+  /** Before the story's other countries ("Also about: Russia, Türkiye"). */
+  alsoAbout: string;
+  /** The section of stories with no country. */
+  regional: string;
+  /** Caption of the table of stories per topic, and its column heads. */
+  countsCaption: string;
+  topicColumn: string;
+  storiesColumn: string;
   more(n: number, topic: string): string;
   empty: string;
   why(email: string, frequency: 'weekly' | 'daily', since: string | undefined): string;
@@ -169,9 +126,8 @@ export interface Words {
 export const WORDS: Record<Locale, Words> = {
   en: {
     heading: 'Trafficking & migration digest',
-    subject: (period, count) =>
-      `Trafficking & migration digest, ${period}: ${count} ${count === 1 ? 'story' : 'stories'}`,
-    count: (n) => `${n} ${n === 1 ? 'story' : 'stories'}`,
+    subject: (period, count) => `Trafficking & migration digest, ${period}: ${count} ${stories('en', count)}`,
+    count: (n) => `${n} ${stories('en', n)}`,
     preheader: (count, first) =>
       count === 0 ? 'No new stories matched your choices this time.' : `${count} new: ${first ?? ''}`.trim(),
     choicesLabel: 'Your choices:',
@@ -181,7 +137,12 @@ export const WORDS: Record<Locale, Words> = {
     change: 'Change your choices',
     unsubscribe: 'Unsubscribe',
     alsoIn: 'Also in',
-    more: (n, topic) => `${n} more ${n === 1 ? 'story' : 'stories'} on ${topic} in the web view`,
+    alsoAbout: 'Also about:',
+    regional: 'Regional and international',
+    countsCaption: 'Stories by topic',
+    topicColumn: 'Topic',
+    storiesColumn: 'Stories',
+    more: (n, topic) => `${n} more ${stories('en', n)} on ${topic} in the web view`,
     empty: 'No new stories matched your choices in this period.',
     why: (email, frequency, since) =>
       `You receive this ${frequency} digest because ${email} subscribed to tipwire${since ? ` on ${since}` : ''}. ` +
@@ -199,12 +160,12 @@ export const WORDS: Record<Locale, Words> = {
   ru: {
     heading: 'Дайджест: торговля людьми и миграция',
     subject: (period, count) =>
-      `Дайджест о торговле людьми и миграции, ${period}: ${count} ${plural('ru', count, { one: 'материал', few: 'материала', many: 'материалов' })}`,
-    count: (n) => `${n} ${plural('ru', n, { one: 'материал', few: 'материала', many: 'материалов' })}`,
+      `Дайджест о торговле людьми и миграции, ${period}: ${count} ${stories('ru', count)}`,
+    count: (n) => `${n} ${stories('ru', n)}`,
     preheader: (count, first) =>
       count === 0
         ? 'За этот период нет новых материалов по вашему выбору.'
-        : `${count} ${plural('ru', count, { one: 'новый', few: 'новых', many: 'новых' })}: ${first ?? ''}`.trim(),
+        : `${count} ${plural('ru', count, { one: 'новый', other: 'новых' })}: ${first ?? ''}`.trim(),
     choicesLabel: 'Ваш выбор:',
     allTopics: 'все темы',
     allCountries: 'все страны',
@@ -212,11 +173,16 @@ export const WORDS: Record<Locale, Words> = {
     change: 'Изменить выбор',
     unsubscribe: 'Отписаться',
     alsoIn: 'Также:',
-    more: (n, topic) =>
-      `Ещё ${n} ${plural('ru', n, { one: 'материал', few: 'материала', many: 'материалов' })} по теме «${topic}» на сайте`,
+    alsoAbout: 'Также о странах:',
+    regional: 'Регион и международные',
+    countsCaption: 'Материалы по темам',
+    topicColumn: 'Тема',
+    storiesColumn: 'Материалы',
+    more: (n, topic) => `Ещё ${n} ${stories('ru', n)} по теме «${topic}» на сайте`,
     empty: 'За этот период нет новых материалов по вашему выбору.',
     why: (email, frequency, since) =>
-      `Вы получаете этот ${frequency === 'daily' ? 'ежедневный' : 'еженедельный'} дайджест, потому что адрес ${email} подписан на tipwire${since ? ` с ${since}` : ''}. ` +
+      // "с 1 октября 2026 г." ends with its own full stop.
+      `${`Вы получаете этот ${frequency === 'daily' ? 'ежедневный' : 'еженедельный'} дайджест, потому что адрес ${email} подписан на tipwire${since ? ` с ${since}` : ''}`.replace(/\.?$/, '.')} ` +
       'Каждый материал ведёт к первоисточнику.',
     confirm: {
       subject: 'Подтвердите подписку на дайджест tipwire',

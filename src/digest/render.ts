@@ -5,6 +5,8 @@
 // exceeds maxHtmlBytes (Gmail clips above ~102 KB) the per-topic cap shrinks (never below one story per section) and
 // the content is filled again; the stories left out are counted in each section's "more in the web view" link.
 // The text part is built from the same view, readable alone: headings, one story per paragraph, URLs on own lines.
+// The period a digest names is the days its stories were published (compose.ts rule 5), in the reader's zone; only
+// an empty digest names its window's days. The view (digestView) is also what the web archive page renders.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ClassifiedItem, StoryView, Subscriber } from '../core/types.ts';
@@ -15,6 +17,7 @@ import {
   asLocale,
   countryName,
   languageName,
+  localDay,
   longDate,
   periodLabel,
   shortDate,
@@ -78,6 +81,7 @@ export interface RenderContext {
   subscriber: Subscriber;
   /** The zone dates are shown in. */
   timeZone: string;
+  /** The window's local days: the period an empty digest names (one with stories names their publication days). */
   firstDay: string;
   lastDay: string;
   topicOrder: string[];
@@ -139,9 +143,11 @@ interface StoryViewModel {
   language: string;
   summary: string;
   also?: { text: string } | undefined;
+  /** The story's other countries, named ("Russia, Türkiye"). */
+  places?: { text: string } | undefined;
 }
 
-interface DigestViewModel {
+export interface DigestViewModel {
   lang: Locale;
   subject: string;
   preheader: string;
@@ -155,8 +161,22 @@ interface DigestViewModel {
   unsubscribeUrl: string;
   unsubscribeLabel: string;
   alsoLabel: string;
+  placesLabel: string;
   whyLabel: string;
   emptyNote: string;
+  /** The table of stories per topic; a bar is the share of the largest count, in percent (none for zero). */
+  counts?:
+    | {
+        caption: string;
+        topicColumn: string;
+        storiesColumn: string;
+        rows: {
+          name: string;
+          count: number;
+          bar?: { filled: number; rest?: { width: number } | undefined } | undefined;
+        }[];
+      }
+    | undefined;
   topics: {
     id: string;
     name: string;
@@ -174,10 +194,26 @@ function sourceName(ctx: RenderContext, item: ClassifiedItem): string {
   return item.sourceName ?? ctx.sourceNames.get(item.sourceId) ?? item.sourceId;
 }
 
-function buildView(content: DigestContent, ctx: RenderContext): DigestViewModel {
+/** The period a digest names, the same in its subject, header, the preview and the archive page. */
+export function digestPeriod(
+  content: DigestContent,
+  ctx: Pick<RenderContext, 'timeZone' | 'firstDay' | 'lastDay'>,
+  locale: Locale,
+): string {
+  return content.published
+    ? periodLabel(
+        localDay(content.published.first, ctx.timeZone),
+        localDay(content.published.last, ctx.timeZone),
+        locale,
+      )
+    : periodLabel(ctx.firstDay, ctx.lastDay, locale);
+}
+
+/** What the templates and the text part show, in the subscriber's locale; also rendered by the web archive. */
+export function digestView(content: DigestContent, ctx: RenderContext): DigestViewModel {
   const locale = asLocale(ctx.subscriber.locale);
   const words = WORDS[locale];
-  const period = periodLabel(ctx.firstDay, ctx.lastDay, locale);
+  const period = digestPeriod(content, ctx, locale);
   const firstTitle = content.topics[0]?.countries[0]?.stories[0]?.item.title;
   const s = ctx.subscriber;
   const choices = [
@@ -191,7 +227,7 @@ function buildView(content: DigestContent, ctx: RenderContext): DigestViewModel 
   ): StoryViewModel => {
     const byLanguage = new Map<string, string[]>();
     for (const other of picked.others) {
-      const name = languageName(other.language) || '?';
+      const name = other.language ? languageName(other.language) : '?';
       byLanguage.set(name, [...(byLanguage.get(name) ?? []), sourceName(ctx, other)]);
     }
     const also = [...byLanguage.entries()].map(
@@ -202,11 +238,15 @@ function buildView(content: DigestContent, ctx: RenderContext): DigestViewModel 
       url: safeLink(picked.item) ?? ctx.links.topic(topic),
       source: sourceName(ctx, picked.item),
       date: shortDate(picked.item.publishedAt, ctx.timeZone, locale),
-      language: languageName(picked.item.language),
+      language: picked.item.language ? languageName(picked.item.language) : '',
       summary: twoLines(picked.item.summary),
       also: also.length ? { text: also.join('; ') } : undefined,
+      places: picked.otherCountries.length
+        ? { text: picked.otherCountries.map((c) => countryName(c, locale)).join(', ') }
+        : undefined,
     };
   };
+  const largest = Math.max(0, ...content.counts.map((c) => c.count));
   return {
     lang: locale,
     subject: words.subject(period, content.total),
@@ -221,12 +261,33 @@ function buildView(content: DigestContent, ctx: RenderContext): DigestViewModel 
     unsubscribeUrl: ctx.links.unsubscribe,
     unsubscribeLabel: words.unsubscribe,
     alsoLabel: words.alsoIn,
+    placesLabel: words.alsoAbout,
     whyLabel: words.why(
       s.email,
       s.frequency,
       s.confirmedAt ? longDate(s.confirmedAt, ctx.timeZone, locale) : undefined,
     ),
     emptyNote: words.empty,
+    counts:
+      content.total > 0
+        ? {
+            caption: words.countsCaption,
+            topicColumn: words.topicColumn,
+            storiesColumn: words.storiesColumn,
+            rows: content.counts.map(({ topic, count }) => {
+              // At least a sliver for any story at all, so 1 of 300 still shows.
+              const filled = count === 0 ? 0 : Math.max(2, Math.round((count / largest) * 100));
+              return {
+                name: topicName(ctx, topic, locale),
+                count,
+                bar:
+                  filled === 0
+                    ? undefined
+                    : { filled, rest: filled < 100 ? { width: 100 - filled } : undefined },
+              };
+            }),
+          }
+        : undefined,
     topics: content.topics.map((group) => ({
       id: group.topic,
       name: topicName(ctx, group.topic, locale),
@@ -259,9 +320,23 @@ function wrap(text: string, indent = '', width = 76): string {
   return lines.join('\n');
 }
 
+/** The counts as a plain-text table: names padded, counts right-aligned. */
+function countsText(counts: NonNullable<DigestViewModel['counts']>): string[] {
+  const width = Math.min(40, Math.max(counts.topicColumn.length, ...counts.rows.map((r) => r.name.length)));
+  const digits = Math.max(counts.storiesColumn.length, ...counts.rows.map((r) => String(r.count).length));
+  const line = (name: string, count: string): string => `  ${name.padEnd(width)}  ${count.padStart(digits)}`;
+  return [
+    `${counts.caption}:`,
+    line(counts.topicColumn, counts.storiesColumn),
+    ...counts.rows.map((r) => line(r.name, String(r.count))),
+    '',
+  ];
+}
+
 function textPart(view: DigestViewModel): string {
   const out: string[] = [view.heading, `${view.periodLabel} · ${view.countLabel}`, ''];
   out.push(wrap(`${view.choicesLabel} ${view.choices}.`), `${view.changeLabel}: ${view.preferencesUrl}`, '');
+  if (view.counts) out.push(...countsText(view.counts));
   if (view.topics.length === 0) out.push(wrap(view.emptyNote), '');
   for (const topic of view.topics) {
     out.push(`== ${topic.name} ==`, '');
@@ -271,6 +346,7 @@ function textPart(view: DigestViewModel): string {
         out.push(wrap(`* ${story.title}`), `  ${story.source} · ${story.date} · ${story.language}`);
         if (story.summary) out.push(wrap(story.summary, '  '));
         out.push(`  ${story.url}`);
+        if (story.places) out.push(wrap(`${view.placesLabel} ${story.places.text}`, '  '));
         if (story.also) out.push(wrap(`${view.alsoLabel} ${story.also.text}`, '  '));
         out.push('');
       }
@@ -297,7 +373,7 @@ export function renderDigest(
   let cap = ctx.maxPerTopic;
   for (;;) {
     const content = composeDigest(stories, prefs, { topicOrder: ctx.topicOrder, cap });
-    const view = buildView(content, ctx);
+    const view = digestView(content, ctx);
     const html = templates.digest(view as unknown as Record<string, unknown>);
     if (Buffer.byteLength(html) <= ctx.maxHtmlBytes || cap <= 1) {
       return {

@@ -182,7 +182,10 @@ export function digestMail(
   };
 }
 
-/** Days covered for the subject: from the window's real start when a missed week made it longer than one period. */
+/**
+ * The window's days, which an empty digest names (one with stories names the days they were published): from the
+ * window's real start when a missed week made it longer than one period.
+ */
 function coveredDays(
   due: DueDigest,
   windowStart: string,

@@ -159,7 +159,7 @@ describe('renderDigest', () => {
 
   it.each([
     ['en', 'Trafficking & migration digest, 23–29 Nov 2026: 14 stories'],
-    ['ru', 'Дайджест о торговле людьми и миграции, 23–29 ноября 2026: 14 материалов'],
+    ['ru', 'Дайджест о торговле людьми и миграции, 23–29 ноября 2026 г.: 14 материалов'],
   ])('subject with period and count in %s', (locale, subject) => {
     const out = renderDigest(
       sampleStories(14, SINCE, UNTIL),
@@ -228,8 +228,10 @@ describe('words', () => {
   it.each([
     ['same month', '2026-11-23', '2026-11-29', 'en', '23–29 Nov 2026'],
     ['two months', '2026-11-30', '2026-12-06', 'en', '30 Nov – 6 Dec 2026'],
-    ['two years', '2026-12-28', '2027-01-03', 'ru', '28 декабря 2026 – 3 января 2027'],
-    ['one day', '2026-11-29', '2026-11-29', 'ru', '29 ноября 2026'],
+    ['two years', '2026-12-28', '2027-01-03', 'ru', '28 декабря 2026 г. – 3 января 2027 г.'],
+    ['two years in English', '2026-12-28', '2027-01-03', 'en', '28 Dec 2026 – 3 Jan 2027'],
+    ['one day', '2026-11-29', '2026-11-29', 'ru', '29 ноября 2026 г.'],
+    ['given backwards', '2026-11-29', '2026-11-23', 'en', '23–29 Nov 2026'],
   ])('period label: %s', (_name, first, last, locale, label) =>
     expect(periodLabel(first, last, locale as 'en')).toBe(label),
   );

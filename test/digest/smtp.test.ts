@@ -71,7 +71,8 @@ describe('digest job over SMTP', () => {
     expect(smtp.messages.map((m) => m.to).sort()).toEqual(['chitatel@example.org', 'reader@example.org']);
 
     const enMail = smtp.messages.find((m) => m.to === 'reader@example.org')!.parsed;
-    expect(enMail.subject).toBe('Trafficking & migration digest, 23–29 Nov 2026: 30 stories');
+    // The last story was published at 00:49 on 30 Nov in Bishkek, before the 07:00 send.
+    expect(enMail.subject).toBe('Trafficking & migration digest, 23–30 Nov 2026: 30 stories');
     expect(enMail.messageId).toBe(`<digest.2026-W48.${en.id}@tipwire.example>`);
     expect(enMail.date).toBeInstanceOf(Date);
     const listUnsubscribe = enMail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line ?? '';
@@ -94,7 +95,9 @@ describe('digest job over SMTP', () => {
       /^To: =\?UTF-8\?[BQ]\?[^\r\n]*(\r\n [^\r\n]*)*<chitatel@example.org>/im,
     );
     const ruMail = ruRaw.parsed;
-    expect(ruMail.subject).toMatch(/^Дайджест о торговле людьми и миграции, 23–29 ноября 2026: \d+ материал/);
+    expect(ruMail.subject).toMatch(
+      /^Дайджест о торговле людьми и миграции, 23–\d\d ноября 2026 г\.: \d+ материал/,
+    );
     expect(ruMail.to && 'text' in ruMail.to ? ruMail.to.text : '').toContain('Читатель Тестов');
     expect(ruMail.text).toContain('== Торговля людьми ==');
     expect(ruMail.text).not.toContain('== Трудовая миграция ==');
@@ -129,7 +132,8 @@ describe('digest job over SMTP', () => {
     expect(week2).toMatchObject({ sent: 1, skippedEmpty: 1 }); // the Russian reader's choices matched nothing new
     await settle(smtp);
     const second = smtp.messages.filter((m) => m.to === 'reader@example.org').at(-1)!.parsed;
-    expect(second.subject).toBe('Trafficking & migration digest, 30 Nov – 6 Dec 2026: 2 stories');
+    // Both stories of the week were published on 1 Dec.
+    expect(second.subject).toBe('Trafficking & migration digest, 1 Dec 2026: 2 stories');
     expect(await store.digest.getDigest(ru.id, '2026-W49')).toMatchObject({ state: 'skipped' });
     await mailer.close();
     await store.close();
@@ -228,8 +232,9 @@ describe('digest job with the file outbox across a DST change', () => {
       const raw = readFileSync(join(dir, files()[2]!));
       expect(raw.includes('\r\n')).toBe(true);
       const parsed = await simpleParser(raw);
-      expect(parsed.subject).toBe('Trafficking & migration digest, 19–25 Oct 2026: 2 stories');
-      expect(parsed.text).toContain('19–25 Oct 2026');
+      // The week's two stories were published on 19 and 22 Oct: the subject names those days.
+      expect(parsed.subject).toBe('Trafficking & migration digest, 19–22 Oct 2026: 2 stories');
+      expect(parsed.text).toContain('19–22 Oct 2026');
       await mailer.close();
       await store.close();
     } finally {
