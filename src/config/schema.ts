@@ -53,6 +53,11 @@ export const pollSchema = z
     maxConsecutiveFailures: z.number().int().min(1).default(10),
     /** Unmatched items are kept this long so rule edits can be previewed and applied to them. */
     unmatchedRetentionDays: z.number().positive().default(30),
+    /**
+     * A worker's claim on a source lasts this long unless renewed (it renews every third of it while it works), so
+     * the sources of a worker that died go to the others within this time.
+     */
+    leaseSeconds: z.number().int().min(3).default(60),
   })
   .strict();
 

@@ -3,8 +3,8 @@
 //
 // Steps: load the window's matched items from the store and seed the clusterer with those that have a story (a
 // clusterer kept by the run process between polls already knows most of them); assign each new item in publication
-// order; rebuild the Story record of every story that changed (its earlier items are read back with getStory, so
-// items older than the window still count) and save stories + assignments.
+// order; rebuild the Story record of every story that changed (its earlier items are read back with getStories,
+// in a few queries for all of them, so items older than the window still count) and save stories + assignments.
 // An updated item (same id, edited headline) keeps its story. Story ids are stable: a story is named after the item
 // that opened it and never renamed as copies join.
 import type { AppConfig } from '../config/schema.ts';
@@ -114,9 +114,15 @@ export async function clusterItems(
       follows.set(assignment.storyId, assignment.followsStoryId);
     }
   }
+  const known = new Map(
+    (await store.getStories([...members.keys()].filter((id) => !fresh.has(id)))).map((story) => [
+      story.id,
+      story,
+    ]),
+  );
   for (const [storyId, list] of members) {
     if (fresh.has(storyId)) continue;
-    const existing = await store.getStory(storyId);
+    const existing = known.get(storyId);
     if (existing) {
       follows.set(storyId, existing.followsStoryId);
       for (const item of existing.items) if (!list.has(item.id)) list.set(item.id, item);

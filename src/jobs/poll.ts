@@ -1,21 +1,31 @@
-// The poll job: for every due source, fetch → parse → store; then, for everything stored and not yet judged under
-// the current rules, classify → cluster. Sources run concurrently under the host limiter, each inside its own
-// try/catch: one broken feed records its error, backs off and never stops the others. Classification and clustering
-// work from the store ("items not classified with this rules version", "matched items without a story"), so a crash
-// between steps, or a topics.yaml edit, is caught up by the next run with no special path.
-import { hostname } from 'node:os';
+// The poll job: for every due source, fetch → parse → classify → store (one transaction per feed); then catch-up
+// and clustering. Contract and order:
+// - Sources are claimed a few at a time, when a work slot is free (never all at the start), under a short lease
+//   that this worker renews while it works and releases with the source's last write; a source another worker
+//   holds, or has just polled, is left to it. A dead worker's sources are free within one lease period; those of a
+//   dead predecessor on this machine at once (jobs/worker.ts).
+// - Each source runs inside its own try/catch: one broken feed records its error, backs off and never stops the
+//   others. At most poll.concurrency feeds are in flight, so memory is bounded by that, not by the source count.
+// - A fetched feed's new and changed items are classified in memory and written once, classified, in one
+//   transaction with the source's state; an unchanged item costs no write; a 304 or unchanged feed costs a share
+//   of one batched state write.
+// - Then, under the store's maintenance lock (one worker at a time): items not judged under the current rules (a
+//   topics.yaml edit, an older writer) are classified in batches that read only their own rows; matched items
+//   without a story (this poll's, or a crashed run's) are clustered; stories that lost items are dropped; old
+//   unmatched items are pruned. A crash anywhere is caught up by the next poll through those queues.
 import type { Logger } from '../core/log.ts';
-import type { Item, Source, SourceState } from '../core/types.ts';
+import type { ClassifiedItem, Item, Source, SourceState } from '../core/types.ts';
 import { describeError, isTipwireError, TipwireError } from '../core/errors.ts';
 import { stableId } from '../core/hash.ts';
 import type { Config } from '../config/types.ts';
-import type { Store } from '../store/port.ts';
+import type { Judgement, Store } from '../store/port.ts';
 import { fetchFeed, nextPollAt, type FetchResult, type HostLimiter } from '../fetch/index.ts';
 import { parseFeed, type ParsedFeed } from '../parse/index.ts';
 import { classifyItem, detectLanguage, type CompiledRules } from '../classify/index.ts';
 import { canonicalUrl, identityKey, withoutTracking, type StoryClusterer } from '../dedupe/index.ts';
 import { clusterItems } from './cluster.ts';
 import { describePoll, logSourceFailure, summarisePoll, type PollSummary } from './poll-summary.ts';
+import { deadOwners, processWorker, type WorkerIdentity } from './worker.ts';
 
 export type SourceOutcome =
   'changed' | 'unchanged' | 'not-modified' | 'failed' | 'skipped' | 'disabled' | 'leased';
@@ -59,6 +69,8 @@ export interface PollDeps {
   log: Logger;
   /** Kept by the run process between polls so clustering need not rebuild its index each time. */
   clusterer?: StoryClusterer;
+  /** Lease owner identity (default: this process). Tests give in-process workers identities of their own. */
+  worker?: WorkerIdentity;
 }
 
 export interface PollOptions {
@@ -70,8 +82,6 @@ export interface PollOptions {
   onSource?: (result: SourcePollResult) => void;
   signal?: AbortSignal;
 }
-
-const WORKER_ID = `${hostname()}:${process.pid}`;
 
 /** Builds normalised Items from a parsed feed: identity (dedupe's chain), language, country, stable id. */
 export function feedToItems(
@@ -123,30 +133,91 @@ function isDue(source: Source, state: SourceState | undefined, now: Date): boole
   return Date.parse(state.nextPollAt) <= now.getTime();
 }
 
+/** How an item is judged before it is written: the rules, plus the source's country and languages. */
+function judgeWith(rules: CompiledRules, sources: Source[]): (item: Item) => Judgement {
+  const languagesOf = new Map(sources.map((source) => [source.id, source.languages]));
+  return (item) => {
+    const result = classifyItem(rules, {
+      title: item.title,
+      summary: item.summary,
+      language: item.language,
+      allowedLanguages: languagesOf.get(item.sourceId),
+    });
+    // The source's own country always counts; the text may name others (a Kyrgyz outlet on Russia's rules).
+    const countries = [...new Set([...(item.country ? [item.country] : []), ...result.countries])];
+    return { classification: { ...result, countries }, rulesVersion: rules.version };
+  };
+}
+
+/** Sources in an order that alternates hosts (politeness limits per host), starting at a per-worker offset. */
+function interleaveByHost(sources: Source[], states: Map<string, SourceState>, offset: number): Source[] {
+  const byHost = new Map<string, Source[]>();
+  for (const source of sources) {
+    let host: string;
+    try {
+      host = new URL(states.get(source.id)?.movedTo ?? source.url).hostname;
+    } catch {
+      host = source.url;
+    }
+    const list = byHost.get(host) ?? [];
+    list.push(source);
+    byHost.set(host, list);
+  }
+  const lists = [...byHost.values()];
+  const out: Source[] = [];
+  for (let round = 0; out.length < sources.length; round += 1) {
+    for (const list of lists) if (round < list.length) out.push(list[round] as Source);
+  }
+  const start = out.length ? offset % out.length : 0;
+  return [...out.slice(start), ...out.slice(0, start)];
+}
+
+/** Source states of 304s, unchanged feeds and failures, written in batches (their leases released in the same write). */
+class StateWriter {
+  private readonly pending: SourceState[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly store: Store;
+  private readonly owner: string;
+
+  constructor(store: Store, owner: string) {
+    this.store = store;
+    this.owner = owner;
+  }
+
+  add(state: SourceState): Promise<void> {
+    this.pending.push(state);
+    return this.pending.length >= 64 ? this.flush() : Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    const batch = this.pending.splice(0);
+    if (batch.length > 0)
+      this.flushing = this.flushing.then(() => this.store.saveSourceStates(batch, this.owner));
+    return this.flushing;
+  }
+}
+
+interface PollContext extends PollDeps {
+  owner: string;
+  judge: (item: Item) => Judgement;
+  states: StateWriter;
+  /** Matched items this poll wrote (new, or edited and still matched), for clustering. */
+  fresh: Map<string, ClassifiedItem>;
+  /** Stories that lost an item this poll (an edit that no longer matches). */
+  emptied: Set<string>;
+}
+
 async function pollOne(
-  deps: PollDeps,
+  ctx: PollContext,
   source: Source,
+  previous: SourceState | undefined,
   now: Date,
-  explicit: boolean,
 ): Promise<SourcePollResult> {
-  const { store, config, log } = deps;
+  const { store, config, log } = ctx;
   const started = Date.now();
   const sourceLog = log.child({ job: 'poll', source: source.id });
-  const previous = await store.getSourceState(source.id);
   const state: SourceState = previous ?? { sourceId: source.id, consecutiveFailures: 0 };
   const base = { sourceId: source.id, entries: 0, inserted: 0, updated: 0 };
-  if (state.disabledAt && !explicit) {
-    return { ...base, outcome: 'disabled', error: state.lastError, elapsedMs: 0 };
-  }
-  const leaseMs = (config.app.fetch.totalTimeoutMs + 60_000) * 2;
-  const leased = await store.tryLeaseSource(
-    source.id,
-    WORKER_ID,
-    new Date(now.getTime() + leaseMs).toISOString(),
-    now.toISOString(),
-  );
-  if (!leased) return { ...base, outcome: 'leased', elapsedMs: 0 };
-
   const poll = config.app.poll;
   const policy = {
     now,
@@ -161,7 +232,7 @@ async function pollOne(
     const url = state.movedTo ?? source.url;
     fetched = await fetchFeed(
       { url, etag: state.etag, lastModified: state.lastModified },
-      { ...config.app.fetch, limiter: deps.limiter },
+      { ...config.app.fetch, limiter: ctx.limiter },
     );
     const common = {
       lastPolledAt: now.toISOString(),
@@ -186,7 +257,7 @@ async function pollOne(
     }
     if (fetched.kind === 'not-modified') {
       const next = nextPollAt({ ...policy, ...cache, outcome: 'unchanged', consecutiveFailures: 0 });
-      await store.saveSourceState({ ...state, ...common, nextPollAt: next.at.toISOString() });
+      await ctx.states.add({ ...state, ...common, nextPollAt: next.at.toISOString() });
       return {
         ...base,
         outcome: 'not-modified',
@@ -202,28 +273,63 @@ async function pollOne(
       contentType: fetched.contentType,
     });
     const items = feedToItems(feed, source, now.toISOString(), config.app.dedupe.trackingParams);
-    const results = await store.upsertItems(items);
-    const inserted = results.filter((r) => r.outcome === 'inserted').length;
-    const updated = results.filter((r) => r.outcome === 'updated').length;
+    const judged = new Map<Item, Judgement>();
+    let next = '';
+    const stateFor = (changed: boolean): SourceState => {
+      next = nextPollAt({
+        ...policy,
+        ...cache,
+        ttlMinutes: feed.ttlMinutes,
+        outcome: changed ? 'changed' : 'unchanged',
+        consecutiveFailures: 0,
+        lastChangedAt: changed ? now : policy.lastChangedAt,
+      }).at.toISOString();
+      return {
+        ...state,
+        ...common,
+        lastChangedAt: changed ? now.toISOString() : state.lastChangedAt,
+        nextPollAt: next,
+        lastFormat: feed.format,
+        lastEncoding: fetched?.kind === 'ok' ? fetched.encoding : undefined,
+        lastItemCount: feed.entries.length,
+        lastWarnings: sourceWarnings(
+          fetched?.kind === 'ok' ? fetched.encodingWarning : undefined,
+          feed.warnings,
+        ),
+      };
+    };
+    const results = await store.upsertItems(items, {
+      classify: (item) => {
+        const judgement = ctx.judge(item);
+        judged.set(item, judgement);
+        return judgement;
+      },
+      state: stateFor,
+      releaseLeaseOf: ctx.owner,
+    });
+    let inserted = 0;
+    let updated = 0;
+    results.forEach((result, index) => {
+      if (result.outcome === 'unchanged') return;
+      if (result.outcome === 'inserted') inserted += 1;
+      else updated += 1;
+      const item = items[index] as Item;
+      const judgement = judged.get(item);
+      if (!judgement) return;
+      if (judgement.classification.topics.length > 0) {
+        // A copy: the parsed strings are slices of the whole feed document, and would keep it alive until the end.
+        ctx.fresh.set(
+          result.id,
+          structuredClone({
+            ...item,
+            id: result.id,
+            classification: judgement.classification,
+            storyId: result.storyId,
+          }),
+        );
+      } else if (result.storyId) ctx.emptied.add(result.storyId);
+    });
     const changed = inserted + updated > 0;
-    const next = nextPollAt({
-      ...policy,
-      ...cache,
-      ttlMinutes: feed.ttlMinutes,
-      outcome: changed ? 'changed' : 'unchanged',
-      consecutiveFailures: 0,
-      lastChangedAt: changed ? now : policy.lastChangedAt,
-    });
-    await store.saveSourceState({
-      ...state,
-      ...common,
-      lastChangedAt: changed ? now.toISOString() : state.lastChangedAt,
-      nextPollAt: next.at.toISOString(),
-      lastFormat: feed.format,
-      lastEncoding: fetched.encoding,
-      lastItemCount: feed.entries.length,
-      lastWarnings: sourceWarnings(fetched.encodingWarning, feed.warnings),
-    });
     if (feed.lenient) sourceLog.info({ warnings: feed.warnings }, 'feed is not well-formed; read leniently');
     sourceLog.debug({ entries: feed.entries.length, inserted, updated }, 'polled');
     return {
@@ -236,7 +342,7 @@ async function pollOne(
       inserted,
       updated,
       movedTo: common.movedTo,
-      nextPollAt: next.at.toISOString(),
+      nextPollAt: next,
       elapsedMs: Date.now() - started,
     };
   } catch (err) {
@@ -255,7 +361,7 @@ async function pollOne(
       retryAfterSeconds,
     });
     const disable = failures >= config.app.poll.maxConsecutiveFailures;
-    await store.saveSourceState({
+    await ctx.states.add({
       ...state,
       lastPolledAt: now.toISOString(),
       consecutiveFailures: failures,
@@ -278,46 +384,38 @@ async function pollOne(
       nextPollAt: next.at.toISOString(),
       elapsedMs: Date.now() - started,
     };
-  } finally {
-    await store.releaseSource(source.id, WORKER_ID);
   }
 }
 
-/** Classifies every item not yet judged under these rules, within the retention window. */
+/**
+ * Classifies every item in the retention window not yet judged under these rules (after a topics.yaml edit, or
+ * rows some other writer stored unjudged), 500 at a time; each batch reads only rows still to do.
+ */
 export async function classifyPending(
   deps: Pick<PollDeps, 'store' | 'config' | 'rules'>,
   now: Date,
-): Promise<{ classified: number; matched: number }> {
+): Promise<{ classified: number; matched: number; emptied: string[] }> {
   const { store, config, rules } = deps;
-  const languagesOf = new Map(config.sources.map((source) => [source.id, source.languages]));
+  const judge = judgeWith(rules, config.sources);
   const since = new Date(now.getTime() - config.app.poll.unmatchedRetentionDays * 86_400_000).toISOString();
   let classified = 0;
   let matched = 0;
+  const emptied: string[] = [];
   for (;;) {
-    const batch = await store.listItems({
-      notClassifiedWith: rules.version,
-      fetchedSince: since,
-      limit: 500,
-    });
+    const batch = await store.listUnclassified(rules.version, since, 500);
     if (batch.length === 0) break;
-    for (const item of batch) {
-      const result = classifyItem(rules, {
-        title: item.title,
-        summary: item.summary,
-        language: item.language,
-        allowedLanguages: languagesOf.get(item.sourceId),
-      });
-      // The source's own country always counts; the text may name others (a Kyrgyz outlet on Russia's rules).
-      const countries = [...new Set([...(item.country ? [item.country] : []), ...result.countries])];
-      await store.saveClassification(item.id, { ...result, countries }, rules.version);
-      classified += 1;
-      if (result.topics.length > 0) matched += 1;
-    }
+    const judged = batch.map((item) => ({ itemId: item.id, ...judge(item) }));
+    await store.saveClassifications(judged);
+    classified += batch.length;
+    judged.forEach(({ classification }, index) => {
+      if (classification.topics.length > 0) matched += 1;
+      else if (batch[index]?.storyId) emptied.push(batch[index]?.storyId as string);
+    });
   }
-  return { classified, matched };
+  return { classified, matched, emptied };
 }
 
-/** One poll of every due source (or the named ones), then classification and clustering of what arrived. */
+/** One poll of every due source (or the named ones), then catch-up, clustering and pruning. */
 export async function runPoll(deps: PollDeps, options: PollOptions = {}): Promise<PollReport> {
   const clock = options.now ?? (() => new Date());
   const startedAt = clock();
@@ -335,91 +433,167 @@ export async function runPoll(deps: PollDeps, options: PollOptions = {}): Promis
   const chosen = config.sources.filter((source) =>
     named
       ? named.has(source.id)
-      : source.enabled && (options.force || isDue(source, states.get(source.id), startedAt)),
+      : source.enabled &&
+        !states.get(source.id)?.disabledAt &&
+        (options.force || isDue(source, states.get(source.id), startedAt)),
   );
-  const skipped = named ? [] : config.sources.filter((source) => !chosen.includes(source));
+  const chosenIds = new Set(chosen.map((source) => source.id));
+  const skipped = config.sources.filter((source) => !chosenIds.has(source.id) && !named);
 
-  const results = await Promise.all(
-    chosen.map(async (source) => {
-      if (options.signal?.aborted)
-        return {
-          sourceId: source.id,
-          outcome: 'skipped' as const,
-          entries: 0,
-          inserted: 0,
-          updated: 0,
-          elapsedMs: 0,
-        };
+  const worker = deps.worker ?? processWorker;
+  const leaseMs = config.app.poll.leaseSeconds * 1000;
+  const ctx: PollContext = {
+    ...deps,
+    owner: worker.owner,
+    judge: judgeWith(deps.rules, config.sources),
+    states: new StateWriter(store, worker.owner),
+    fresh: new Map(),
+    emptied: new Set(),
+  };
+  const takeOver = deadOwners(new Set((await store.listLeases()).map((lease) => lease.owner)), worker);
+  if (takeOver.length > 0)
+    log.info({ job: 'poll', owners: takeOver }, 'taking over the leases of dead workers');
+  const renew = setInterval(() => {
+    store
+      .renewLeases(worker.owner, new Date(clock().getTime() + leaseMs).toISOString())
+      .catch((err: unknown) => log.warn({ err, job: 'poll' }, 'renewing leases failed'));
+  }, leaseMs / 3);
+  renew.unref();
+
+  // Claims a few sources at a time, in host-alternating order from a per-worker starting point, so that several
+  // workers start on different sources and each claim is one statement for a handful of sources.
+  const queue = interleaveByHost(chosen, states, worker.pid + Number.parseInt(worker.nonce, 16));
+  const claimBatch = 4;
+  const claimed: Source[] = [];
+  const results: SourcePollResult[] = [];
+  let cursor = 0;
+  let claiming: Promise<void> | undefined;
+  const report = (result: SourcePollResult): void => {
+    results.push(result);
+    options.onSource?.(result);
+  };
+  const claimMore = async (): Promise<void> => {
+    while (claimed.length === 0 && cursor < queue.length && !options.signal?.aborted) {
+      const batch = queue.slice(cursor, cursor + claimBatch);
+      cursor += batch.length;
+      const now = clock();
+      const got = new Set(
+        await store.claimSources(
+          batch.map((source) => source.id),
+          {
+            owner: worker.owner,
+            until: new Date(now.getTime() + leaseMs).toISOString(),
+            now: now.toISOString(),
+            force: Boolean(named) || options.force,
+            takeOver,
+          },
+        ),
+      );
+      for (const source of batch) {
+        if (got.has(source.id)) claimed.push(source);
+        else report({ ...emptyResult(source.id), outcome: 'leased' });
+      }
+    }
+  };
+  const nextSource = async (): Promise<Source | undefined> => {
+    while (claimed.length === 0 && cursor < queue.length && !options.signal?.aborted) {
+      claiming ??= claimMore().finally(() => (claiming = undefined));
+      await claiming;
+    }
+    return claimed.shift();
+  };
+  const work = async (): Promise<void> => {
+    for (let source = await nextSource(); source; source = await nextSource()) {
       let result: SourcePollResult;
       try {
-        result = await pollOne(deps, source, clock(), named !== undefined);
+        result = await pollOne(ctx, source, states.get(source.id), clock());
       } catch (err) {
         // Only the store can fail here (pollOne catches everything else): report it and let the others go on.
         log.error({ err, source: source.id }, 'poll bookkeeping failed');
-        result = {
-          sourceId: source.id,
-          outcome: 'failed',
-          entries: 0,
-          inserted: 0,
-          updated: 0,
-          error: describeError(err),
-          elapsedMs: 0,
-        };
+        result = { ...emptyResult(source.id), outcome: 'failed', error: describeError(err) };
       }
-      options.onSource?.(result);
-      return result;
-    }),
-  );
+      report(result);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: config.app.poll.concurrency }, work));
+    await ctx.states.flush();
+  } finally {
+    clearInterval(renew);
+    // A clean end (or an abort) frees whatever this worker still holds: sources never started after an abort.
+    await store
+      .releaseLeases(worker.owner)
+      .catch((err: unknown) => log.warn({ err }, 'releasing leases failed'));
+  }
+  for (const source of queue.slice(cursor)) report({ ...emptyResult(source.id), outcome: 'skipped' });
+  for (const source of claimed.splice(0)) report({ ...emptyResult(source.id), outcome: 'skipped' });
   for (const source of skipped) {
     const state = states.get(source.id);
     results.push({
-      sourceId: source.id,
+      ...emptyResult(source.id),
       outcome: !source.enabled || state?.disabledAt ? 'disabled' : 'skipped',
-      entries: 0,
-      inserted: 0,
-      updated: 0,
       // A source in backoff still fails: the summary counts it and the table shows why.
       error: state?.disabledAt || state?.consecutiveFailures ? state.lastError : undefined,
       nextPollAt: state?.nextPollAt,
-      elapsedMs: 0,
     });
   }
 
   const now = clock();
-  const { classified, matched } = await classifyPending(deps, now);
-  const pending = await store.listItems({ matched: true, withoutStory: true });
-  const clustered =
-    pending.length > 0
-      ? await clusterItems(store, pending, {
-          dedupe: config.app.dedupe,
-          sources: config.sources,
-          now,
-          clusterer: deps.clusterer,
-        })
-      : { created: 0, joined: 0 };
-  await store.deleteEmptyStories();
-  const cutoff = new Date(now.getTime() - config.app.poll.unmatchedRetentionDays * 86_400_000).toISOString();
-  const pruned = await store.pruneUnmatched(cutoff);
+  const maintenance = await store.withLock('poll-maintenance', async () => {
+    const caughtUp = await classifyPending(deps, now);
+    // The clustering queue: this poll's matched items (in memory), plus any a crash or another worker left.
+    const pendingIds = await store.listUnclusteredIds();
+    const missing = pendingIds.filter((id) => !ctx.fresh.has(id));
+    const leftOver = missing.length > 0 ? await store.getItems(missing) : [];
+    const pending = new Set(pendingIds);
+    const items = [
+      ...[...ctx.fresh.values()].filter((item) => pending.has(item.id) || item.storyId !== undefined),
+      ...leftOver,
+    ];
+    const clustered =
+      items.length > 0
+        ? await clusterItems(store, items, {
+            dedupe: config.app.dedupe,
+            sources: config.sources,
+            now,
+            clusterer: deps.clusterer,
+          })
+        : { created: 0, joined: 0 };
+    await store.deleteEmptyStories([...ctx.emptied, ...caughtUp.emptied]);
+    const cutoff = new Date(
+      now.getTime() - config.app.poll.unmatchedRetentionDays * 86_400_000,
+    ).toISOString();
+    const pruned = await store.pruneUnmatched(cutoff);
+    return { ...caughtUp, clustered, pruned };
+  });
+  const freshlyJudged = results.reduce((n, r) => n + r.inserted + r.updated, 0);
+  const classified = freshlyJudged + maintenance.classified;
+  const matched = ctx.fresh.size + maintenance.matched;
 
   const order = new Map(config.sources.map((source, index) => [source.id, index]));
   results.sort((a, b) => (order.get(a.sourceId) ?? 0) - (order.get(b.sourceId) ?? 0));
-  const report: PollReport = {
+  const pollReport: PollReport = {
     startedAt: startedAt.toISOString(),
     finishedAt: clock().toISOString(),
     sources: results,
     classified,
     matched,
-    storiesCreated: clustered.created,
-    storiesJoined: clustered.joined,
-    pruned,
+    storiesCreated: maintenance.clustered.created,
+    storiesJoined: maintenance.clustered.joined,
+    pruned: maintenance.pruned,
     summary: summarisePoll(results),
   };
-  const { errors, ...counts } = report.summary;
+  const { errors, ...counts } = pollReport.summary;
+  const storiesCreated = maintenance.clustered.created;
   log.info(
-    { job: 'poll', ...counts, errors, classified, matched, storiesCreated: clustered.created },
-    describePoll(report.summary, { matched, storiesCreated: clustered.created }),
+    { job: 'poll', ...counts, errors, classified, matched, storiesCreated },
+    describePoll(pollReport.summary, { matched, storiesCreated }),
   );
-  return report;
+  return pollReport;
+}
+
+function emptyResult(sourceId: string): SourcePollResult {
+  return { sourceId, outcome: 'skipped', entries: 0, inserted: 0, updated: 0, elapsedMs: 0 };
 }
 
 /** The notes kept in a source's state: the decoder's first, then the parser's, at most 20; none → undefined. */

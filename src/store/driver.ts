@@ -19,6 +19,11 @@ export interface SqlDriver {
   exec(sql: string): Promise<void>;
   /** Runs fn in one transaction: all of it commits or none. Nested calls join the outer transaction. */
   transaction<T>(fn: (tx: SqlDriver) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn while holding a named lock (not a transaction): PostgreSQL takes a session advisory lock that every
+   * process on the database respects and that dies with the connection; SQLite queues callers of this process.
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -58,7 +63,7 @@ export function openSqlite(file: string): SqlDriver {
     }
   };
 
-  const direct: Omit<SqlDriver, 'transaction' | 'close'> = {
+  const direct: Omit<SqlDriver, 'transaction' | 'withLock' | 'close'> = {
     dialect: 'sqlite',
     async all<T>(sql: string, params: SqlValue[] = []) {
       return prepare(sql).all(...params) as T[];
@@ -74,9 +79,21 @@ export function openSqlite(file: string): SqlDriver {
     },
   };
 
+  const named = new Map<string, Promise<unknown>>();
+  const withLock = <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const previous = named.get(name) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    named.set(
+      name,
+      run.catch(() => undefined),
+    );
+    return run;
+  };
+
   const inTransaction: SqlDriver = {
     ...direct,
     transaction: (fn) => fn(inTransaction),
+    withLock: (_name, fn) => fn(),
     close: async () => undefined,
   };
 
@@ -98,6 +115,7 @@ export function openSqlite(file: string): SqlDriver {
           throw err;
         }
       }),
+    withLock,
     close: () => locked(async () => void db.close()),
   };
   return driver;
@@ -114,7 +132,7 @@ export function openPostgres(url: string): SqlDriver {
   // Keep TEXT as it is and BIGINT counts as numbers (our counts are small).
   pg.types.setTypeParser(20, (value) => Number(value));
 
-  const over = (client: pg.Pool | pg.PoolClient): Omit<SqlDriver, 'transaction' | 'close'> => ({
+  const over = (client: pg.Pool | pg.PoolClient): Omit<SqlDriver, 'transaction' | 'withLock' | 'close'> => ({
     dialect: 'postgres',
     async all<T>(sql: string, params: SqlValue[] = []) {
       return (await client.query(numberPlaceholders(sql), params)).rows as T[];
@@ -137,6 +155,7 @@ export function openPostgres(url: string): SqlDriver {
       const tx: SqlDriver = {
         ...over(client),
         transaction: (inner) => inner(tx),
+        withLock: (_name, inner) => inner(),
         close: async () => undefined,
       };
       try {
@@ -147,6 +166,20 @@ export function openPostgres(url: string): SqlDriver {
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+      // A connection of its own holds the lock while fn works through the pool.
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock(7391, hashtext($1))', [name]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(7391, hashtext($1))', [name]);
+        }
       } finally {
         client.release();
       }

@@ -9,6 +9,8 @@ export interface Migration {
   name: string;
   /** One SQL for both dialects, or one per dialect where they differ (full-text search). */
   sql: string | { sqlite: string; postgres: string };
+  /** Data the SQL cannot move portably (JSON inside TEXT), run in the same transaction after it. */
+  after?: (db: SqlDriver) => Promise<void>;
 }
 
 export const migrations: Migration[] = [
@@ -139,7 +141,39 @@ export const migrations: Migration[] = [
       );
     `,
   },
-  // 4 is the poll queue's columns and indexes (perf).
+  {
+    id: 4,
+    name: 'poll queue: due column, catch-up and clustering queues, leaner item indexes',
+    sql: `
+      -- A source's next poll time as a column (it is also in the state JSON), so that claiming a source can test
+      -- "due" in the same atomic UPDATE that takes the lease: two workers never poll one source twice in a cycle.
+      ALTER TABLE source_state ADD COLUMN next_poll_at TEXT;
+      -- Catch-up after a rule edit reads "not classified under rules version V" as three index ranges (NULL, < V,
+      -- > V), never the rows already done, so each batch costs its own rows and the whole pass is linear.
+      CREATE INDEX items_rules_version ON items (rules_version, fetched_at);
+      -- Matched items waiting for a story (the clustering queue), and the clustering window's matched items.
+      CREATE INDEX items_unclustered ON items (matched, story_id) WHERE matched = 1 AND story_id IS NULL;
+      CREATE INDEX items_matched_published ON items (published_at) WHERE matched = 1;
+      -- Pruning reads only unmatched items, however many matched ones the years have kept.
+      CREATE INDEX items_unmatched_fetched ON items (fetched_at) WHERE matched = 0;
+      -- Replaced by the partial indexes above; every insert paid for them, and the planner chose them for the
+      -- queues above, scanning the whole window. Story membership is indexed only for rows that have a story.
+      DROP INDEX items_fetched;
+      DROP INDEX items_published;
+      DROP INDEX items_story;
+      CREATE INDEX items_story ON items (story_id) WHERE story_id IS NOT NULL;
+    `,
+    async after(db) {
+      const rows = await db.all<{ source_id: string; state: string }>(
+        'SELECT source_id, state FROM source_state',
+      );
+      for (const row of rows) {
+        const next = (JSON.parse(row.state) as { nextPollAt?: string }).nextPollAt;
+        if (next)
+          await db.run('UPDATE source_state SET next_poll_at = ? WHERE source_id = ?', [next, row.source_id]);
+      }
+    },
+  },
   {
     id: 5,
     name: "full-text search; stories' first publication",
@@ -158,6 +192,7 @@ export async function migrate(db: SqlDriver, list: Migration[] = migrations): Pr
       const seen = await tx.get('SELECT id FROM schema_migrations WHERE id = ?', [migration.id]);
       if (seen) return false;
       await tx.exec(typeof migration.sql === 'string' ? migration.sql : migration.sql[tx.dialect]);
+      await migration.after?.(tx);
       await tx.run('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)', [
         migration.id,
         migration.name,

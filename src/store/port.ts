@@ -18,6 +18,39 @@ export interface UpsertResult {
   /** The stored id: the existing item's id when the new one matched it by URL or GUID. */
   id: string;
   outcome: UpsertOutcome;
+  /** The story the stored item belonged to before this write (an edited item keeps it while it still matches). */
+  storyId?: string | undefined;
+}
+
+export interface Judgement {
+  classification: Classification;
+  rulesVersion: string;
+}
+
+export interface UpsertOptions {
+  /**
+   * Judges each new or changed item (never an unchanged one) inside the write, so it is stored classified in the
+   * same row write: no second UPDATE, and no unclassified item for a crash to leave behind.
+   */
+  classify?: (item: Item) => Judgement;
+  /**
+   * Saved in the same transaction as the items (the poll job: one transaction per feed); a function is told
+   * whether any item was inserted or updated (a changed feed is polled again sooner).
+   */
+  state?: SourceState | ((changed: boolean) => SourceState);
+  /** Releases this owner's lease on state.sourceId in the same write. */
+  releaseLeaseOf?: string;
+}
+
+export interface ClaimOptions {
+  owner: string;
+  /** The lease runs out at this time unless renewed. */
+  until: IsoDate;
+  now: IsoDate;
+  /** Claim even sources whose next poll is not due yet (an explicit or forced poll). */
+  force?: boolean;
+  /** Owners known to be dead (a crashed worker on this machine): their leases are taken at once. */
+  takeOver?: string[];
 }
 
 export interface ItemQuery {
@@ -80,7 +113,7 @@ export interface StoryAssignment {
 
 export interface SourceLease {
   sourceId: string;
-  /** Who holds it (process id + host), so several workers can share the sources through PostgreSQL. */
+  /** Who holds it (worker name, process id, start nonce: jobs/lease.ts), so several workers can share sources. */
   owner: string;
   until: IsoDate;
 }
@@ -93,34 +126,60 @@ export interface Store {
   getSourceState(sourceId: string): Promise<SourceState | undefined>;
   listSourceStates(): Promise<SourceState[]>;
   saveSourceState(state: SourceState): Promise<void>;
+  /** Several states in one write; with releaseLeaseOf, that owner's leases on them are released in it too. */
+  saveSourceStates(states: SourceState[], releaseLeaseOf?: string): Promise<void>;
   /**
-   * Claims a source for one poll; false when another worker holds an unexpired lease. Atomic (UPDATE … WHERE),
-   * never read-then-write, so two workers never poll the same source at once.
+   * Claims those of the given sources that are free (no lease, an expired one, one of options.takeOver, or already
+   * the owner's) and due (unless options.force), and returns their ids. One atomic UPDATE … WHERE, never
+   * read-then-write, so two workers never poll the same source at once, nor one source twice in a cycle.
    */
-  tryLeaseSource(sourceId: string, owner: string, until: IsoDate, now: IsoDate): Promise<boolean>;
-  releaseSource(sourceId: string, owner: string): Promise<void>;
+  claimSources(sourceIds: string[], options: ClaimOptions): Promise<string[]>;
+  /** Pushes every lease the owner holds out to `until` (a worker renews while it works). Returns how many. */
+  renewLeases(owner: string, until: IsoDate): Promise<number>;
+  /** Releases the owner's leases (all, or on the given sources). */
+  releaseLeases(owner: string, sourceIds?: string[]): Promise<number>;
+  listLeases(): Promise<SourceLease[]>;
+  /**
+   * Runs fn while holding a named lock that other workers on the same database wait for (PostgreSQL: an advisory
+   * lock; SQLite, one process: a queue), so only one worker at a time clusters and catches up.
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
 
   // --- items ---------------------------------------------------------------------------------------------------
   /**
    * Inserts new items and updates changed ones, matching an incoming item to a stored one by canonical URL, else
    * by (source, GUID). Re-polling an unchanged feed writes nothing. One transaction per call.
    */
-  upsertItems(items: Item[]): Promise<UpsertResult[]>;
+  upsertItems(items: Item[], options?: UpsertOptions): Promise<UpsertResult[]>;
   getItem(id: string): Promise<ClassifiedItem | undefined>;
   getItems(ids: string[]): Promise<ClassifiedItem[]>;
   listItems(query: ItemQuery): Promise<ClassifiedItem[]>;
   countItems(query?: ItemQuery): Promise<number>;
   /** An item that no longer matches any topic leaves its story (deleteEmptyStories then removes emptied ones). */
   saveClassification(itemId: string, classification: Classification, rulesVersion: string): Promise<void>;
+  /** Many classifications in one transaction (catch-up after a rule edit). */
+  saveClassifications(judged: (Judgement & { itemId: string })[]): Promise<void>;
+  /**
+   * Up to `limit` items fetched since then and not classified under this rules version (new rules, or a row
+   * written without a judgement). Reads only such rows (an index range), so a catch-up pass costs what it finds.
+   */
+  listUnclassified(rulesVersion: string, fetchedSince: IsoDate, limit: number): Promise<ClassifiedItem[]>;
+  /** Ids of matched items that have no story yet (the clustering queue), oldest publication first. */
+  listUnclusteredIds(): Promise<string[]>;
   /** Deletes unmatched items older than the retention cut-off; matched items are kept. Returns how many. */
   pruneUnmatched(before: IsoDate): Promise<number>;
 
   // --- stories -------------------------------------------------------------------------------------------------
   /** Creates or replaces stories (by id) and points the given items at them, in one transaction. */
   saveStories(stories: Story[], assignments: StoryAssignment[]): Promise<void>;
-  /** Removes stories that have no items left (after a re-classification took their items out). */
-  deleteEmptyStories(): Promise<number>;
+  /**
+   * Removes stories that have no items left (after a re-classification took their items out): all of them, or
+   * only the given candidates (the poll knows which stories lost items, and need not scan every story).
+   */
+  deleteEmptyStories(candidates?: string[]): Promise<number>;
   getStory(id: string): Promise<StoryView | undefined>;
+  /** Several stories with their items, in a few queries; unknown ids are left out. */
+  getStories(ids: string[]): Promise<StoryView[]>;
   listStories(query: StoryQuery): Promise<StoryView[]>;
   /** Topics, countries and languages of the stories updated since then (which feed slices have content). */
   listStoryTags(updatedSince: IsoDate): Promise<StoryTags>;

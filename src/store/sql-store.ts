@@ -1,6 +1,8 @@
 // The one Store implementation, over either SQL driver. Identity is enforced by the unique indexes of migration 1;
-// upserts look an item up by URL, then by (source, GUID), inside one transaction, and insert with ON CONFLICT DO
-// NOTHING so a concurrent worker that inserted the same item first turns our insert into an update, not an error.
+// upserts look a feed's items up by URL, then by (source, GUID), then by id, in three batched queries inside one
+// transaction, and insert with one multi-row INSERT … ON CONFLICT DO NOTHING, so a concurrent worker that inserted
+// the same item first turns our insert into an update, not an error. Writes are batched throughout (multi-row
+// VALUES, one statement per chunk), because on PostgreSQL every statement is a round trip.
 import { createHash } from 'node:crypto';
 import type { Classification, ClassifiedItem, Item, SourceState, Story, StoryView } from '../core/types.ts';
 import { TipwireError } from '../core/errors.ts';
@@ -10,12 +12,16 @@ import { SqlDigestStore } from './sql-digest.ts';
 import { listStoryTags } from './sql-slices.ts';
 import { refreshStoryDates, searchStoryRows, storyFilter, storyOrder } from './sql-search.ts';
 import type {
+  ClaimOptions,
   ItemQuery,
+  Judgement,
   SearchQuery,
+  SourceLease,
   Store,
   StoryAssignment,
   StoryQuery,
   StoryTags,
+  UpsertOptions,
   UpsertResult,
 } from './port.ts';
 
@@ -37,6 +43,16 @@ const parseJson = <T>(text: unknown, fallback: T): T =>
   typeof text === 'string' ? (JSON.parse(text) as T) : fallback;
 const opt = (value: unknown): string | undefined =>
   value === null || value === undefined ? undefined : String(value);
+
+/** What an upsert needs of a stored row to match and compare an incoming item. */
+interface Found {
+  id: string;
+  url: string | null;
+  guid: string | null;
+  source_id: string;
+  content_hash: string;
+  story_id: string | null;
+}
 
 function rowToItem(row: Row): ClassifiedItem {
   return {
@@ -89,6 +105,10 @@ class Where {
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
+/** `(?, ?, ?), (?, ?, ?)`: the VALUES rows of a multi-row statement. */
+const rows = (count: number, width: number): string =>
+  Array.from({ length: count }, () => `(${placeholders(width)})`).join(', ');
+
 /** Large IN lists are cut into chunks: SQLite allows 32,766 parameters, PostgreSQL 65,535. */
 function chunks<T>(values: T[], size = 500): T[][] {
   const out: T[][] = [];
@@ -135,72 +155,192 @@ export class SqlStore implements Store {
   }
 
   async saveSourceState(state: SourceState): Promise<void> {
-    await this.db.run(
-      'INSERT INTO source_state (source_id, state) VALUES (?, ?) ON CONFLICT (source_id) DO UPDATE SET state = excluded.state',
-      [state.sourceId, json(state)],
-    );
+    await this.saveSourceStates([state]);
   }
 
-  async tryLeaseSource(sourceId: string, owner: string, until: string, now: string): Promise<boolean> {
-    await this.db.run(
-      `INSERT INTO source_state (source_id, state) VALUES (?, ?) ON CONFLICT (source_id) DO NOTHING`,
-      [sourceId, json({ sourceId, consecutiveFailures: 0 } satisfies SourceState)],
-    );
-    const { changes } = await this.db.run(
-      `UPDATE source_state SET lease_owner = ?, lease_until = ?
-        WHERE source_id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)`,
-      [owner, until, sourceId, owner, now],
-    );
-    return changes === 1;
+  saveSourceStates(states: SourceState[], releaseLeaseOf?: string): Promise<void> {
+    return this.writeStates(this.db, states, releaseLeaseOf);
   }
 
-  async releaseSource(sourceId: string, owner: string): Promise<void> {
-    await this.db.run(
-      'UPDATE source_state SET lease_owner = NULL, lease_until = NULL WHERE source_id = ? AND lease_owner = ?',
-      [sourceId, owner],
+  private async writeStates(db: SqlDriver, states: SourceState[], releaseLeaseOf?: string): Promise<void> {
+    // The lease columns are left alone unless the writer releases its own lease in the same statement.
+    const release = releaseLeaseOf
+      ? `, lease_owner = CASE WHEN source_state.lease_owner = ? THEN NULL ELSE source_state.lease_owner END,
+           lease_until = CASE WHEN source_state.lease_owner = ? THEN NULL ELSE source_state.lease_until END`
+      : '';
+    for (const part of chunks(states, 200)) {
+      await db.run(
+        `INSERT INTO source_state (source_id, state, next_poll_at) VALUES ${rows(part.length, 3)}
+         ON CONFLICT (source_id) DO UPDATE SET state = excluded.state, next_poll_at = excluded.next_poll_at${release}`,
+        [
+          ...part.flatMap((state) => [state.sourceId, json(state), state.nextPollAt ?? null]),
+          ...(releaseLeaseOf ? [releaseLeaseOf, releaseLeaseOf] : []),
+        ],
+      );
+    }
+  }
+
+  async claimSources(sourceIds: string[], options: ClaimOptions): Promise<string[]> {
+    if (sourceIds.length === 0) return [];
+    const { owner, until, now } = options;
+    const takeOver = options.takeOver ?? [];
+    return this.db.transaction(async (tx) => {
+      const claimed: string[] = [];
+      for (const part of chunks(sourceIds, 200)) {
+        // A source seen for the first time gets its row here, so it can carry a lease.
+        await tx.run(
+          `INSERT INTO source_state (source_id, state) VALUES ${rows(part.length, 2)} ON CONFLICT (source_id) DO NOTHING`,
+          part.flatMap((sourceId) => [
+            sourceId,
+            json({ sourceId, consecutiveFailures: 0 } satisfies SourceState),
+          ]),
+        );
+        const free = [
+          'lease_owner IS NULL',
+          'lease_owner = ?',
+          'lease_until < ?',
+          ...(takeOver.length ? [`lease_owner IN (${placeholders(takeOver.length)})`] : []),
+        ].join(' OR ');
+        const due = options.force ? '' : ' AND (next_poll_at IS NULL OR next_poll_at <= ?)';
+        const got = await tx.all<{ source_id: string }>(
+          `UPDATE source_state SET lease_owner = ?, lease_until = ?
+            WHERE source_id IN (${placeholders(part.length)}) AND (${free})${due}
+            RETURNING source_id`,
+          [owner, until, ...part, owner, now, ...takeOver, ...(options.force ? [] : [now])],
+        );
+        claimed.push(...got.map((row) => String(row.source_id)));
+      }
+      const order = new Map(sourceIds.map((id, index) => [id, index]));
+      return claimed.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    });
+  }
+
+  async renewLeases(owner: string, until: string): Promise<number> {
+    return (
+      await this.db.run('UPDATE source_state SET lease_until = ? WHERE lease_owner = ?', [until, owner])
+    ).changes;
+  }
+
+  async releaseLeases(owner: string, sourceIds?: string[]): Promise<number> {
+    const release = 'UPDATE source_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?';
+    if (!sourceIds) return (await this.db.run(release, [owner])).changes;
+    let changes = 0;
+    for (const part of chunks(sourceIds)) {
+      changes += (
+        await this.db.run(`${release} AND source_id IN (${placeholders(part.length)})`, [owner, ...part])
+      ).changes;
+    }
+    return changes;
+  }
+
+  async listLeases(): Promise<SourceLease[]> {
+    const found = await this.db.all<{ source_id: string; lease_owner: string; lease_until: string }>(
+      'SELECT source_id, lease_owner, lease_until FROM source_state WHERE lease_owner IS NOT NULL ORDER BY source_id',
     );
+    return found.map((row) => ({ sourceId: row.source_id, owner: row.lease_owner, until: row.lease_until }));
+  }
+
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.db.withLock(name, fn);
   }
 
   // --- items ---------------------------------------------------------------------------------------------------
 
-  async upsertItems(items: Item[]): Promise<UpsertResult[]> {
-    if (items.length === 0) return [];
+  async upsertItems(items: Item[], options: UpsertOptions = {}): Promise<UpsertResult[]> {
+    const { state, classify, releaseLeaseOf } = options;
+    if (items.length === 0 && !state) return [];
     return this.db.transaction(async (tx) => {
-      const results: UpsertResult[] = [];
-      for (const item of items) results.push(await this.upsertOne(tx, item));
+      const results = await this.upsertBatch(tx, items, classify);
+      if (state) {
+        const changed = results.some((result) => result.outcome !== 'unchanged');
+        await this.writeStates(tx, [typeof state === 'function' ? state(changed) : state], releaseLeaseOf);
+      }
       return results;
     });
   }
 
-  private async findExisting(
-    tx: SqlDriver,
-    item: Item,
-  ): Promise<{ id: string; content_hash: string } | undefined> {
-    type Found = { id: string; content_hash: string };
-    if (item.url) {
-      const byUrl = await tx.get<Found>('SELECT id, content_hash FROM items WHERE url = ?', [item.url]);
-      if (byUrl) return byUrl;
+  /** The stored rows these items are versions of, by the identity chain: URL, else (source, GUID), else id. */
+  private async findExistingMany(tx: SqlDriver, items: Item[]): Promise<(Found | undefined)[]> {
+    const columns = 'id, url, guid, source_id, content_hash, story_id';
+    const byUrl = new Map<string, Found>();
+    const byGuid = new Map<string, Found>();
+    const byId = new Map<string, Found>();
+    const urls = [...new Set(items.flatMap((item) => (item.url ? [item.url] : [])))];
+    for (const part of chunks(urls)) {
+      for (const row of await tx.all<Found>(
+        `SELECT ${columns} FROM items WHERE url IN (${placeholders(part.length)})`,
+        part,
+      ))
+        byUrl.set(String(row.url), row);
     }
-    if (item.guid) {
-      const byGuid = await tx.get<Found>(
-        'SELECT id, content_hash FROM items WHERE source_id = ? AND guid = ?',
-        [item.sourceId, item.guid],
-      );
-      if (byGuid) return byGuid;
+    const guidsBySource = new Map<string, Set<string>>();
+    for (const item of items) {
+      if (!item.guid || (item.url && byUrl.has(item.url))) continue;
+      const set = guidsBySource.get(item.sourceId) ?? new Set<string>();
+      set.add(item.guid);
+      guidsBySource.set(item.sourceId, set);
     }
-    return tx.get<Found>('SELECT id, content_hash FROM items WHERE id = ?', [item.id]);
+    for (const [sourceId, guids] of guidsBySource) {
+      for (const part of chunks([...guids])) {
+        for (const row of await tx.all<Found>(
+          `SELECT ${columns} FROM items WHERE source_id = ? AND guid IN (${placeholders(part.length)})`,
+          [sourceId, ...part],
+        ))
+          byGuid.set(`${sourceId}\u0000${String(row.guid)}`, row);
+      }
+    }
+    const found = (item: Item): Found | undefined =>
+      (item.url ? byUrl.get(item.url) : undefined) ??
+      (item.guid ? byGuid.get(`${item.sourceId}\u0000${item.guid}`) : undefined);
+    const ids = [...new Set(items.filter((item) => !found(item)).map((item) => item.id))];
+    for (const part of chunks(ids)) {
+      for (const row of await tx.all<Found>(
+        `SELECT ${columns} FROM items WHERE id IN (${placeholders(part.length)})`,
+        part,
+      ))
+        byId.set(String(row.id), row);
+    }
+    return items.map((item) => found(item) ?? byId.get(item.id));
   }
 
-  private async upsertOne(tx: SqlDriver, item: Item): Promise<UpsertResult> {
-    const hash = contentHash(item);
-    const existing = await this.findExisting(tx, item);
-    if (!existing) {
-      const inserted = await tx.get(
+  private async upsertBatch(
+    tx: SqlDriver,
+    items: Item[],
+    classify: UpsertOptions['classify'],
+  ): Promise<UpsertResult[]> {
+    const existing = await this.findExistingMany(tx, items);
+    const results: (UpsertResult | undefined)[] = items.map(() => undefined);
+    const fresh: { index: number; item: Item; hash: string; judged?: Judgement }[] = [];
+    // Two entries of one batch that are the same item (same URL or GUID): the first is inserted, the later ones
+    // are applied as updates of it, as one-by-one upserts would.
+    const claimedKeys = new Set<string>();
+    const keysOf = (item: Item): string[] => [
+      `id\u0000${item.id}`,
+      ...(item.url ? [`url\u0000${item.url}`] : []),
+      ...(item.guid ? [`guid\u0000${item.sourceId}\u0000${item.guid}`] : []),
+    ];
+    const later: number[] = [];
+    items.forEach((item, index) => {
+      const hash = contentHash(item);
+      const found = existing[index];
+      if (found) return;
+      const keys = keysOf(item);
+      if (keys.some((key) => claimedKeys.has(key))) {
+        later.push(index);
+        return;
+      }
+      for (const key of keys) claimedKeys.add(key);
+      fresh.push({ index, item, hash, judged: classify?.(item) });
+    });
+
+    for (const part of chunks(fresh, 40)) {
+      const inserted = await tx.all<{ id: string }>(
         `INSERT INTO items (id, source_id, url, link, guid, title, summary, content_html, author, categories,
-            published_at, updated_at, date_guessed, language, country, fetched_at, changed_at, content_hash)
-         VALUES (${placeholders(18)})
+            published_at, updated_at, date_guessed, language, country, fetched_at, changed_at, content_hash,
+            classification, rules_version, matched)
+         VALUES ${rows(part.length, 21)}
          ON CONFLICT DO NOTHING RETURNING id`,
-        [
+        part.flatMap(({ item, hash, judged }) => [
           item.id,
           item.sourceId,
           item.url ?? null,
@@ -219,19 +359,40 @@ export class SqlStore implements Store {
           item.fetchedAt,
           item.fetchedAt,
           hash,
-        ],
+          judged ? json(judged.classification) : null,
+          judged?.rulesVersion ?? null,
+          judged ? (judged.classification.topics.length > 0 ? 1 : 0) : null,
+        ]),
       );
-      if (inserted) return { id: item.id, outcome: 'inserted' };
-      // Someone else stored it between our look-up and insert (another worker on PostgreSQL): update theirs.
-      const raced = await this.findExisting(tx, item);
-      if (!raced)
+      const done = new Set(inserted.map((row) => String(row.id)));
+      for (const { index, item } of part) {
+        if (done.has(item.id)) results[index] = { id: item.id, outcome: 'inserted' };
+        // Someone else stored it between our look-up and insert (another worker on PostgreSQL): update theirs.
+        else later.push(index);
+      }
+    }
+
+    const update = async (index: number, found: Found): Promise<void> => {
+      const item = items[index] as Item;
+      const hash = contentHash(item);
+      if (hash === found.content_hash) {
+        results[index] = { id: found.id, outcome: 'unchanged', storyId: opt(found.story_id) };
+        return;
+      }
+      await this.updateOne(tx, found.id, item, hash, classify?.(item));
+      results[index] = { id: found.id, outcome: 'updated', storyId: opt(found.story_id) };
+    };
+    for (const [index, found] of existing.entries()) if (found) await update(index, found);
+    for (const index of later.sort((a, b) => a - b)) {
+      const [found] = await this.findExistingMany(tx, [items[index] as Item]);
+      if (!found)
         throw new TipwireError(
           'STORE_FAILED',
-          `store: item ${item.id} conflicts with a row that cannot be found`,
+          `store: item ${(items[index] as Item).id} conflicts with a row that cannot be found`,
         );
-      return this.updateOne(tx, raced.id, item, hash, raced.content_hash);
+      await update(index, found);
     }
-    return this.updateOne(tx, existing.id, item, hash, existing.content_hash);
+    return results as UpsertResult[];
   }
 
   private async updateOne(
@@ -239,13 +400,18 @@ export class SqlStore implements Store {
     id: string,
     item: Item,
     hash: string,
-    oldHash: string,
-  ): Promise<UpsertResult> {
-    if (hash === oldHash) return { id, outcome: 'unchanged' };
-    // An edited item keeps its id, first fetch time and story; its classification is redone (rules_version = NULL).
+    judged: Judgement | undefined,
+  ): Promise<void> {
+    // An edited item keeps its id, first fetch time and story (while it still matches). With a judgement it is
+    // stored classified; without one it keeps its old verdict (and story, and search entry) and is queued for
+    // re-classification (rules_version = NULL).
+    const matched = judged ? (judged.classification.topics.length > 0 ? 1 : 0) : null;
+    const verdict = judged
+      ? `classification = ?, rules_version = ?, matched = ?${matched === 0 ? ', story_id = NULL' : ''}`
+      : 'rules_version = NULL';
     await tx.run(
       `UPDATE items SET link = ?, title = ?, summary = ?, content_html = ?, author = ?, categories = ?,
-          updated_at = ?, language = COALESCE(?, language), changed_at = ?, content_hash = ?, rules_version = NULL,
+          updated_at = ?, language = COALESCE(?, language), changed_at = ?, content_hash = ?, ${verdict},
           url = COALESCE(url, ?), guid = COALESCE(guid, ?)
         WHERE id = ?`,
       [
@@ -259,12 +425,12 @@ export class SqlStore implements Store {
         item.language ?? null,
         item.fetchedAt,
         hash,
+        ...(judged ? [json(judged.classification), judged.rulesVersion, matched] : []),
         item.url ?? null,
         item.guid ?? null,
         id,
       ],
     );
-    return { id, outcome: 'updated' };
   }
 
   async getItem(id: string): Promise<ClassifiedItem | undefined> {
@@ -287,7 +453,8 @@ export class SqlStore implements Store {
     if (query.sourceId !== undefined) where.add('source_id = ?', query.sourceId);
     if (query.fetchedSince !== undefined) where.add('fetched_at >= ?', query.fetchedSince);
     if (query.publishedSince !== undefined) where.add('published_at >= ?', query.publishedSince);
-    if (query.matched !== undefined) where.add('matched = ?', query.matched ? 1 : 0);
+    // A literal, not a parameter: SQLite uses the partial indexes on matched = 1 / 0 only for a literal.
+    if (query.matched !== undefined) where.add(query.matched ? 'matched = 1' : 'matched = 0');
     if (query.withoutStory) where.add('story_id IS NULL');
     if (query.notClassifiedWith !== undefined)
       where.add('(rules_version IS NULL OR rules_version <> ?)', query.notClassifiedWith);
@@ -316,11 +483,67 @@ export class SqlStore implements Store {
     classification: Classification,
     rulesVersion: string,
   ): Promise<void> {
-    const matched = classification.topics.length > 0;
-    await this.db.run(
-      `UPDATE items SET classification = ?, rules_version = ?, matched = ?${matched ? '' : ', story_id = NULL'} WHERE id = ?`,
-      [json(classification), rulesVersion, matched ? 1 : 0, itemId],
+    await this.saveClassifications([{ itemId, classification, rulesVersion }]);
+  }
+
+  async saveClassifications(judged: (Judgement & { itemId: string })[]): Promise<void> {
+    if (judged.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      // One UPDATE … FROM (VALUES …) per chunk. An item that no longer matches leaves its story.
+      for (const part of chunks(judged, 100)) {
+        await tx.run(
+          `WITH v (id, classification, rules_version, matched) AS (VALUES ${rows(part.length, 4)})
+           UPDATE items SET classification = v.classification, rules_version = v.rules_version,
+             matched = CAST(v.matched AS INTEGER),
+             story_id = CASE WHEN CAST(v.matched AS INTEGER) = 1 THEN items.story_id ELSE NULL END
+           FROM v WHERE items.id = v.id`,
+          part.flatMap(({ itemId, classification, rulesVersion }) => [
+            itemId,
+            json(classification),
+            rulesVersion,
+            classification.topics.length > 0 ? '1' : '0',
+          ]),
+        );
+      }
+    });
+  }
+
+  async listUnclassified(
+    rulesVersion: string,
+    fetchedSince: string,
+    limit: number,
+  ): Promise<ClassifiedItem[]> {
+    // One index range per rules version other than this one (the versions are few: one per rule edit), each from
+    // fetchedSince on, so neither the rows already done nor old rows outside the window (kept matched items that
+    // older rules judged) are read. The distinct versions come from index seeks, not a scan.
+    const versions = await this.db.all<{ v: string | null }>(
+      `WITH RECURSIVE versions (v) AS (
+         SELECT MIN(rules_version) FROM items
+         UNION ALL
+         SELECT (SELECT MIN(rules_version) FROM items WHERE rules_version > versions.v) FROM versions
+          WHERE versions.v IS NOT NULL)
+       SELECT v FROM versions WHERE v IS NOT NULL`,
     );
+    const found: ClassifiedItem[] = [];
+    for (const version of [null, ...versions.map((row) => row.v).filter((v) => v !== rulesVersion)]) {
+      const left = Math.max(0, Math.floor(limit)) - found.length;
+      if (left <= 0) break;
+      const rowsOfVersion = await this.db.all(
+        `SELECT * FROM items WHERE ${version === null ? 'rules_version IS NULL' : 'rules_version = ?'}
+            AND fetched_at >= ? LIMIT ${left}`,
+        version === null ? [fetchedSince] : [version, fetchedSince],
+      );
+      found.push(...rowsOfVersion.map(rowToItem));
+    }
+    return found;
+  }
+
+  async listUnclusteredIds(): Promise<string[]> {
+    // No ORDER BY (the clusterer orders its input): with one, the planner may prefer the window's index by order.
+    const found = await this.db.all<{ id: string }>(
+      'SELECT id FROM items WHERE matched = 1 AND story_id IS NULL',
+    );
+    return found.map((row) => String(row.id));
   }
 
   async pruneUnmatched(before: string): Promise<number> {
@@ -332,15 +555,15 @@ export class SqlStore implements Store {
 
   async saveStories(stories: Story[], assignments: StoryAssignment[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      for (const story of stories) {
+      for (const part of chunks(stories, 50)) {
         await tx.run(
           `INSERT INTO stories (id, representative_item_id, topics, countries, languages, first_seen_at, updated_at, follows_story_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           VALUES ${rows(part.length, 8)}
            ON CONFLICT (id) DO UPDATE SET representative_item_id = excluded.representative_item_id,
              topics = excluded.topics, countries = excluded.countries, languages = excluded.languages,
              first_seen_at = excluded.first_seen_at, updated_at = excluded.updated_at,
              follows_story_id = excluded.follows_story_id`,
-          [
+          part.flatMap((story) => [
             story.id,
             story.representativeItemId,
             json(story.topics),
@@ -349,41 +572,62 @@ export class SqlStore implements Store {
             story.firstSeenAt,
             story.updatedAt,
             story.followsStoryId ?? null,
-          ],
+          ]),
         );
-        await tx.run('DELETE FROM story_tags WHERE story_id = ?', [story.id]);
-        const tags: [string, string][] = [
-          ...story.topics.map((value): [string, string] => ['topic', value]),
-          ...story.countries.map((value): [string, string] => ['country', value]),
-          ...story.languages.map((value): [string, string] => ['language', value]),
-        ];
-        for (const [kind, value] of tags) {
+        await tx.run(
+          `DELETE FROM story_tags WHERE story_id IN (${placeholders(part.length)})`,
+          part.map((story) => story.id),
+        );
+        const tags = part.flatMap((story) => [
+          ...story.topics.map((value) => [story.id, 'topic', value]),
+          ...story.countries.map((value) => [story.id, 'country', value]),
+          ...story.languages.map((value) => [story.id, 'language', value]),
+        ]);
+        for (const tagPart of chunks(tags, 300)) {
           await tx.run(
-            'INSERT INTO story_tags (story_id, kind, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-            [story.id, kind, value],
+            `INSERT INTO story_tags (story_id, kind, value) VALUES ${rows(tagPart.length, 3)} ON CONFLICT DO NOTHING`,
+            tagPart.flat(),
           );
         }
       }
-      for (const { itemId, storyId } of assignments) {
-        await tx.run('UPDATE items SET story_id = ? WHERE id = ?', [storyId, itemId]);
+      for (const part of chunks(assignments, 250)) {
+        await tx.run(
+          `WITH v (id, story_id) AS (VALUES ${rows(part.length, 2)})
+           UPDATE items SET story_id = v.story_id FROM v WHERE items.id = v.id`,
+          part.flatMap(({ itemId, storyId }) => [itemId, storyId]),
+        );
       }
       await refreshStoryDates(tx, [...new Set(stories.map((story) => story.id))]);
     });
   }
 
-  async deleteEmptyStories(): Promise<number> {
+  async deleteEmptyStories(candidates?: string[]): Promise<number> {
+    if (candidates && candidates.length === 0) return 0;
     return this.db.transaction(async (tx) => {
-      const empty = `SELECT id FROM stories s WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.story_id = s.id AND i.matched = 1)`;
-      await tx.run(`UPDATE items SET story_id = NULL WHERE story_id IN (${empty})`);
-      await tx.run(`DELETE FROM story_tags WHERE story_id IN (${empty})`);
-      return (await tx.run(`DELETE FROM stories WHERE id IN (${empty})`)).changes;
+      let deleted = 0;
+      for (const part of candidates ? chunks([...new Set(candidates)]) : [undefined]) {
+        const among = part ? ` AND s.id IN (${placeholders(part.length)})` : '';
+        const params = part ?? [];
+        const empty = `SELECT s.id FROM stories s WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.story_id = s.id AND i.matched = 1)${among}`;
+        await tx.run(`UPDATE items SET story_id = NULL WHERE story_id IN (${empty})`, params);
+        await tx.run(`DELETE FROM story_tags WHERE story_id IN (${empty})`, params);
+        deleted += (await tx.run(`DELETE FROM stories WHERE id IN (${empty})`, params)).changes;
+      }
+      return deleted;
     });
   }
 
   async getStory(id: string): Promise<StoryView | undefined> {
-    const row = await this.db.get('SELECT * FROM stories WHERE id = ?', [id]);
-    if (!row) return undefined;
-    return (await this.withItems([rowToStory(row)]))[0];
+    return (await this.getStories([id]))[0];
+  }
+
+  async getStories(ids: string[]): Promise<StoryView[]> {
+    const found: Story[] = [];
+    for (const part of chunks([...new Set(ids)])) {
+      const got = await this.db.all(`SELECT * FROM stories WHERE id IN (${placeholders(part.length)})`, part);
+      found.push(...got.map(rowToStory));
+    }
+    return this.withItems(found);
   }
 
   async listStories(query: StoryQuery): Promise<StoryView[]> {

@@ -9,6 +9,8 @@ import { openStore, type SqlStore } from '../../src/store/index.ts';
 export interface StoreKind {
   name: 'sqlite' | 'postgres';
   open(): Promise<SqlStore>;
+  /** A fresh, empty database's URL (for child processes that open it themselves). */
+  newUrl(): Promise<string>;
   /** Removes every database and file this kind made. */
   cleanup(): Promise<void>;
 }
@@ -17,10 +19,13 @@ export function sqliteKind(): StoreKind {
   const dirs: string[] = [];
   return {
     name: 'sqlite',
-    async open() {
+    async newUrl() {
       const dir = mkdtempSync(join(tmpdir(), 'tipwire-store-'));
       dirs.push(dir);
-      return openStore(`sqlite:${join(dir, 'test.db')}`);
+      return `sqlite:${join(dir, 'test.db')}`;
+    },
+    async open() {
+      return openStore(await this.newUrl());
     },
     async cleanup() {
       for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -41,13 +46,16 @@ export function postgresKind(adminUrl: string): StoreKind {
   };
   return {
     name: 'postgres',
-    async open() {
+    async newUrl() {
       const name = `tipwire_test_${process.pid}_${Date.now()}_${made.length}`;
       await admin((client) => client.query(`CREATE DATABASE ${name}`));
       made.push(name);
       const url = new URL(adminUrl);
       url.pathname = `/${name}`;
-      return openStore(url.toString());
+      return url.toString();
+    },
+    async open() {
+      return openStore(await this.newUrl());
     },
     async cleanup() {
       for (const name of made.splice(0)) {

@@ -1,6 +1,7 @@
 // One contract for every Store adapter: SQLite always, PostgreSQL when TIPWIRE_TEST_DATABASE_URL is set (CI sets it).
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Classification, Item, Story } from '../../src/core/types.ts';
+import type { ClaimOptions } from '../../src/store/port.ts';
 import { storeKinds } from '../helpers/stores.ts';
 
 const NOW = '2026-11-28T12:00:00.000Z';
@@ -187,18 +188,44 @@ for (const kind of storeKinds()) {
       });
       expect(await store.getSourceState('src-a')).toMatchObject({ consecutiveFailures: 2, etag: '"x"' });
       const until = '2026-11-28T12:05:00.000Z';
-      expect(await store.tryLeaseSource('src-a', 'w1', until, NOW)).toBe(true);
-      expect(await store.tryLeaseSource('src-a', 'w2', until, NOW)).toBe(false);
-      // An expired lease can be taken over.
-      expect(
-        await store.tryLeaseSource('src-a', 'w2', '2026-11-28T12:20:00.000Z', '2026-11-28T12:06:00.000Z'),
-      ).toBe(true);
-      await store.releaseSource('src-a', 'w2');
-      expect(await store.tryLeaseSource('src-a', 'w1', until, NOW)).toBe(true);
+      const claim = (ids: string[], owner: string, extra: Partial<ClaimOptions> = {}): Promise<string[]> =>
+        store.claimSources(ids, { owner, until, now: NOW, ...extra });
+      expect(await claim(['src-a'], 'w1')).toEqual(['src-a']);
+      expect(await claim(['src-a'], 'w2')).toEqual([]);
+      // The owner may claim again; an expired lease, or one of a known-dead owner, can be taken over.
+      expect(await claim(['src-a'], 'w1')).toEqual(['src-a']);
+      expect(await claim(['src-a'], 'w2', { now: '2026-11-28T12:06:00.000Z' })).toEqual(['src-a']);
+      expect(await claim(['src-a'], 'w3', { takeOver: ['w2'] })).toEqual(['src-a']);
+      expect(await store.listLeases()).toEqual([{ sourceId: 'src-a', owner: 'w3', until }]);
+      expect(await store.renewLeases('w3', '2026-11-28T12:09:00.000Z')).toBe(1);
+      expect(await claim(['src-a'], 'w1', { now: '2026-11-28T12:06:00.000Z' })).toEqual([]);
+      expect(await store.releaseLeases('w3')).toBe(1);
+      expect(await claim(['src-a', 'new-source'], 'w1')).toEqual(['src-a', 'new-source']);
       // Leasing never overwrites the state it protects.
       expect(await store.getSourceState('src-a')).toMatchObject({ consecutiveFailures: 2 });
-      expect(await store.tryLeaseSource('new-source', 'w1', until, NOW)).toBe(true);
       expect((await store.listSourceStates()).map((s) => s.sourceId)).toEqual(['new-source', 'src-a']);
+      // Saving states with release frees the writer's own leases only.
+      await store.saveSourceStates(
+        [
+          { sourceId: 'src-a', consecutiveFailures: 0, nextPollAt: '2026-11-28T12:30:00.000Z' },
+          { sourceId: 'new-source', consecutiveFailures: 0, nextPollAt: '2026-11-28T12:01:00.000Z' },
+        ],
+        'w2',
+      );
+      expect((await store.listLeases()).map((lease) => lease.owner)).toEqual(['w1', 'w1']);
+      await store.saveSourceStates(
+        [
+          { sourceId: 'src-a', consecutiveFailures: 0, nextPollAt: '2026-11-28T12:30:00.000Z' },
+          { sourceId: 'new-source', consecutiveFailures: 0, nextPollAt: '2026-11-28T12:01:00.000Z' },
+        ],
+        'w1',
+      );
+      expect(await store.listLeases()).toEqual([]);
+      // A source is claimed only when due, unless forced: one worker never polls what another just did.
+      expect(await claim(['src-a', 'new-source'], 'w2', { now: '2026-11-28T12:02:00.000Z' })).toEqual([
+        'new-source',
+      ]);
+      expect(await claim(['src-a'], 'w2', { force: true })).toEqual(['src-a']);
       await store.close();
     });
 
