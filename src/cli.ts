@@ -1,7 +1,6 @@
 // The one composition root: reads global flags, finds the command, gives it a context that can load the config and
 // open the adapters (the store, the mailer), chosen here by the config's URLs and nowhere else. Nothing imports this
 // file. Exit codes: 0 ok, 1 a checked thing failed, 2 usage, 3 config.
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createLogger, type Logger } from './core/log.ts';
@@ -10,41 +9,24 @@ import { loadConfig } from './config/load.ts';
 import { ruleProblems } from './classify/index.ts';
 import { openStore } from './store/index.ts';
 import { createMailer } from './digest/mailer.ts';
-import { EXIT, type Command, type CommandContext } from './cli/command.ts';
+import { EXIT, type CommandContext } from './cli/command.ts';
+import {
+  GLOBAL_OPTIONS_HELP,
+  commandHelp,
+  commandList,
+  groupHelp,
+  parseCommandArgs,
+  resolveCommand,
+  splitGlobal,
+} from './cli/parse.ts';
 import { commands } from './cli/registry.ts';
 
 const GLOBAL_USAGE = `tipwire — curated news on human trafficking and migration in Central Asia
 
-Usage: tipwire [--config DIR] <command> [options]
+Usage: tipwire <command> [options]   (every command has --help)
 
-Global options:
-  --config DIR   configuration folder (default ./config, env TIPWIRE_CONFIG_DIR)
-  --help, -h     this text, or a command's own help after its name
-  --version      print the version
+${GLOBAL_OPTIONS_HELP}
 `;
-
-function commandList(): string {
-  const width = Math.max(...commands.map((command) => command.name.length));
-  return `Commands:\n${commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}\n`;
-}
-
-function commandHelp(command: Command): string {
-  const options = Object.entries(command.options ?? {}).map(([name, option]) => {
-    const flag = `--${name}${option.type === 'string' ? ' VALUE' : ''}${option.short ? `, -${option.short}` : ''}`;
-    return `  ${flag}`;
-  });
-  return `Usage: tipwire ${command.name} ${command.usage}\n\n${command.summary}\n${options.length ? `\nOptions:\n${options.join('\n')}\n` : ''}`;
-}
-
-/** The command named by the longest run of leading words ("sources check" before "sources"). */
-function findCommand(words: string[]): { command: Command; rest: string[] } | undefined {
-  for (let take = Math.min(words.length, 3); take >= 1; take -= 1) {
-    const name = words.slice(0, take).join(' ');
-    const command = commands.find((candidate) => candidate.name === name);
-    if (command) return { command, rest: words.slice(take) };
-  }
-  return undefined;
-}
 
 export interface MainIo {
   stdin?: CommandContext['stdin'];
@@ -59,54 +41,40 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const stderr = io.stderr ?? process.stderr;
   const env = io.env ?? process.env;
 
-  // Global flags come before the command's words; everything after belongs to the command.
-  let configDir = env.TIPWIRE_CONFIG_DIR ?? 'config';
-  let index = 0;
-  let wantHelp = false;
-  while (index < argv.length && argv[index]?.startsWith('-')) {
-    const flag = argv[index] ?? '';
-    if (flag === '--config' && argv[index + 1]) {
-      configDir = argv[index + 1] ?? configDir;
-      index += 2;
-    } else if (flag.startsWith('--config=')) {
-      configDir = flag.slice('--config='.length);
-      index += 1;
-    } else if (flag === '--help' || flag === '-h') {
-      wantHelp = true;
-      index += 1;
-    } else if (flag === '--version') {
-      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-        version: string;
-      };
-      stdout.write(`tipwire ${pkg.version}\n`);
-      return EXIT.ok;
-    } else {
-      stderr.write(`tipwire: unknown option ${flag}\n\n${GLOBAL_USAGE}`);
-      return EXIT.usage;
-    }
+  const { global, rest: args } = splitGlobal(argv);
+  const configDir = global.config ?? env.TIPWIRE_CONFIG_DIR ?? 'config';
+  if (global.version) {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    stdout.write(`tipwire ${pkg.version}\n`);
+    return EXIT.ok;
   }
-  const words = argv.slice(index);
-  if (words.length === 0) {
-    (wantHelp ? stdout : stderr).write(`${GLOBAL_USAGE}\n${commandList()}`);
-    return wantHelp ? EXIT.ok : EXIT.usage;
+  if (args.length === 0) {
+    (global.help ? stdout : stderr).write(`${GLOBAL_USAGE}\n${commandList(commands)}`);
+    return global.help ? EXIT.ok : EXIT.usage;
   }
-  const found = findCommand(words);
-  if (!found) {
-    stderr.write(`tipwire: unknown command "${words.join(' ')}"\n\n${commandList()}`);
+  const found = resolveCommand(commands, args);
+  if (found.kind === 'group') {
+    (global.help ? stdout : stderr).write(groupHelp(found.group, found.commands));
+    return global.help ? EXIT.ok : EXIT.usage;
+  }
+  if (found.kind === 'unknown') {
+    const hint = found.suggestion ? ` Did you mean "${found.suggestion}"?` : '';
+    stderr.write(`tipwire: unknown command "${found.words}".${hint}\n\n${commandList(commands)}`);
     return EXIT.usage;
   }
   const { command, rest } = found;
-  if (wantHelp || rest.includes('--help') || rest.includes('-h')) {
+  if (global.help) {
     stdout.write(commandHelp(command));
     return EXIT.ok;
   }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
-  } catch (err) {
-    stderr.write(`tipwire ${command.name}: ${(err as Error).message}\n\n${commandHelp(command)}`);
+  const parsedArgs = parseCommandArgs(command, rest);
+  if (!parsedArgs.ok) {
+    stderr.write(`tipwire ${command.name}: ${parsedArgs.message}\n\n${commandHelp(command)}`);
     return EXIT.usage;
   }
+  const parsed = parsedArgs.args;
 
   const log = io.log ?? createLogger();
   const ctx: CommandContext = {

@@ -1,7 +1,7 @@
-// The shape of one CLI command. cli.ts parses the global flags, finds the command by its words
-// ("sources check"), parses the rest with util.parseArgs and calls run(). Commands write to ctx.stdout/stderr
+// The shape of one CLI command. cli.ts takes the global flags wherever they stand, finds the command by its words
+// ("sources check"), parses the rest with util.parseArgs against the command's option specs (typed: run() gets
+// string, boolean or string[] as declared) and calls run(). Commands write to ctx.stdout/stderr
 // (never console) so tests can run them in-process, and return the exit code.
-import type { ParseArgsConfig } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../core/log.ts';
 import type { Config } from '../config/types.ts';
@@ -37,18 +37,50 @@ export interface CommandContext {
   openMailer(config: Config): Mailer;
 }
 
-export interface ParsedArgs {
-  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+/** One option of a command: a flag (boolean) or a value (string), once or repeated. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  short?: string;
+  /** One line for --help. */
+  description?: string;
+  /** Shown in --help after the flag ("--port PORT"). */
+  value?: string;
+}
+
+export type OptionSpecs = Record<string, OptionSpec>;
+
+/** The value an option parses to: string or boolean, an array when it may repeat, undefined when absent. */
+type OptionValue<S extends OptionSpec> = S extends { type: 'string' }
+  ? S extends { multiple: true }
+    ? string[]
+    : string
+  : S extends { multiple: true }
+    ? boolean[]
+    : boolean;
+
+export interface ParsedArgs<O extends OptionSpecs = OptionSpecs> {
+  /** Typed per option for commands made with defineCommand; loose for a command typed as plain Command. */
+  values: string extends keyof O
+    ? Record<string, string | boolean | (string | boolean)[] | undefined>
+    : { [K in keyof O]?: OptionValue<O[K]> };
   positionals: string[];
 }
 
-export interface Command {
+export interface Command<O extends OptionSpecs = OptionSpecs> {
   /** The words that name it, e.g. "sources check". */
   name: string;
   /** One line for the command list. */
   summary: string;
   /** Usage text shown by --help, after "tipwire <name> ". */
   usage: string;
-  options?: ParseArgsConfig['options'];
-  run(args: ParsedArgs, ctx: CommandContext): Promise<number>;
+  options?: O;
+  run(args: ParsedArgs<O>, ctx: CommandContext): Promise<number>;
+}
+
+/** A command whose run() sees its options typed from their specs (no casts). */
+export function defineCommand<const O extends OptionSpecs = Record<never, OptionSpec>>(
+  command: Command<O>,
+): Command {
+  return command as unknown as Command;
 }

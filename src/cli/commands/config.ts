@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { compileClassifier } from '../../jobs/classify.ts';
 import { configJsonSchemas } from '../../config/json-schema.ts';
 import { startupWarnings } from '../../config/deployment.ts';
-import { EXIT, type Command } from '../command.ts';
+import { EXIT, defineCommand } from '../command.ts';
 
-export const validateCommand: Command = {
+export const validateCommand = defineCommand({
   name: 'validate',
   summary:
     'check config/*.yaml (schema, unique sources, topic rules) and report every problem with file:line:col',
@@ -23,13 +23,15 @@ export const validateCommand: Command = {
       ctx.stderr.write(`warning: ${warning.setting}: ${warning.message}\n`);
     return EXIT.ok;
   },
-};
+});
 
-export const schemaCommand: Command = {
+export const schemaCommand = defineCommand({
   name: 'schema',
   summary: 'write JSON Schemas of the config files to config/schema/ (for editor autocompletion)',
   usage: '[--out DIR]',
-  options: { out: { type: 'string' } },
+  options: {
+    out: { type: 'string', value: 'DIR', description: 'where to write the schemas (default CONFIG/schema)' },
+  },
   async run(args, ctx) {
     const dir = typeof args.values.out === 'string' ? args.values.out : join(ctx.configDir, 'schema');
     mkdirSync(dir, { recursive: true });
@@ -39,4 +41,4 @@ export const schemaCommand: Command = {
     }
     return EXIT.ok;
   },
-};
+});

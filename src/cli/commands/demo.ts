@@ -2,7 +2,7 @@
 // config of its own, so what it shows is what `tipwire poll`, `publish` and `digest send` really do.
 import { relative } from 'node:path';
 import { demoPaths, serveDemoFeeds, writeDemoConfig } from '../../demo/demo.ts';
-import { EXIT, type Command, type CommandContext } from '../command.ts';
+import { EXIT, defineCommand, type CommandContext } from '../command.ts';
 import { renderTable, truncate } from '../table.ts';
 import { pollCommand } from './poll.ts';
 import { digestSendCommand } from './digest.ts';
@@ -30,7 +30,7 @@ const DEMO_SUBSCRIBERS = [
   },
 ];
 
-export const demoCommand: Command = {
+export const demoCommand = defineCommand({
   name: 'demo',
   summary:
     'run the whole pipeline offline against invented demo feeds served on 127.0.0.1 (its own data/demo/ and out/demo/)',
@@ -108,4 +108,4 @@ export const demoCommand: Command = {
       await feeds.close();
     }
   },
-};
+});

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { TipwireError } from '../../core/errors.ts';
 import type { Subscriber } from '../../core/types.ts';
 import { previewDigest, runDigests } from '../../jobs/digest.ts';
-import { EXIT, type Command } from '../command.ts';
+import { EXIT, defineCommand } from '../command.ts';
 import { openJobs } from '../jobs.ts';
 import { renderTable } from '../table.ts';
 
@@ -14,13 +14,20 @@ function progressBar(done: number, total: number, width = 30): string {
   return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
 }
 
-export const digestSendCommand: Command = {
+export const digestSendCommand = defineCommand({
   name: 'digest send',
   summary: 'send the digests that are due now (or of --period), with a summary; --dry-run only counts',
   usage: '[--dry-run] [--period 2026-W48]',
-  options: { 'dry-run': { type: 'boolean' }, period: { type: 'string' } },
+  options: {
+    'dry-run': { type: 'boolean', description: 'compose and count; write and send nothing' },
+    period: {
+      type: 'string',
+      value: 'PERIOD',
+      description: 'send this period (2026-W48, or 2026-11-29 for daily) instead of the latest due',
+    },
+  },
   async run(args, ctx) {
-    const period = args.values.period as string | undefined;
+    const period = args.values.period;
     if (period !== undefined && !/^\d{4}-W\d{2}$|^\d{4}-\d{2}-\d{2}$/.test(period)) {
       throw new TipwireError(
         'USAGE',
@@ -84,19 +91,26 @@ export const digestSendCommand: Command = {
       await jobs.close();
     }
   },
-};
+});
 
-export const digestPreviewCommand: Command = {
+export const digestPreviewCommand = defineCommand({
   name: 'digest preview',
   summary: 'write the digest a subscriber would get now (HTML to --out, text beside it or to the terminal)',
   usage: '[--subscriber EMAIL] [--out FILE.html]',
-  options: { subscriber: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    subscriber: {
+      type: 'string',
+      value: 'EMAIL',
+      description: 'whose digest (default: one who chose everything)',
+    },
+    out: { type: 'string', value: 'FILE.html', description: 'write the HTML here and the text beside it' },
+  },
   async run(args, ctx) {
     const config = await ctx.loadConfig();
     const jobs = await openJobs(ctx, config);
     const { store } = jobs;
     try {
-      const email = args.values.subscriber as string | undefined;
+      const email = args.values.subscriber;
       let subscriber: Subscriber & { cutoff?: string | undefined };
       if (email) {
         const found = await store.digest.getSubscriberByEmail(email);
@@ -121,7 +135,7 @@ export const digestPreviewCommand: Command = {
         subscriber,
         new Date(),
       );
-      const out = args.values.out as string | undefined;
+      const out = args.values.out;
       if (out) {
         writeFileSync(out, rendered.html);
         const textFile = out.replace(/\.html?$/i, '') + '.txt';
@@ -137,4 +151,4 @@ export const digestPreviewCommand: Command = {
       await jobs.close();
     }
   },
-};
+});

@@ -5,7 +5,7 @@ import { createPollLimiter } from '../../jobs/poll-setup.ts';
 import { runPoll, type SourcePollResult } from '../../jobs/poll.ts';
 import { describePoll } from '../../jobs/poll-summary.ts';
 import { publishFeeds } from '../../jobs/publish.ts';
-import { EXIT, type Command } from '../command.ts';
+import { EXIT, defineCommand } from '../command.ts';
 import { relativeTime, renderTable, truncate } from '../table.ts';
 
 export function pollSummary(results: SourcePollResult[], now = new Date()): string {
@@ -29,22 +29,22 @@ export function pollSummary(results: SourcePollResult[], now = new Date()): stri
   );
 }
 
-export const pollCommand: Command = {
+export const pollCommand = defineCommand({
   name: 'poll',
   summary:
     'poll due sources once (or --all, or --source ID), classify and cluster, export feeds, print a summary',
   usage: '[--source ID]... [--all] [--no-publish]',
   options: {
-    source: { type: 'string', multiple: true },
-    all: { type: 'boolean' },
-    'no-publish': { type: 'boolean' },
+    source: { type: 'string', multiple: true, value: 'ID', description: 'poll only this source' },
+    all: { type: 'boolean', description: 'poll every source now, due or not' },
+    'no-publish': { type: 'boolean', description: 'do not write the feeds afterwards' },
   },
   async run(args, ctx) {
     const config = await ctx.loadConfig();
     const rules = compileClassifier(config);
     const store = await ctx.openStore(config);
     try {
-      const sourceIds = args.values.source as string[] | undefined;
+      const sourceIds = args.values.source;
       const tty = Boolean(ctx.stdout.isTTY);
       let done = 0;
       const total = sourceIds?.length ?? config.sources.filter((source) => source.enabled).length;
@@ -86,4 +86,4 @@ export const pollCommand: Command = {
       await store.close();
     }
   },
-};
+});

@@ -14,16 +14,19 @@ import { Scheduler, type ScheduledJob } from '../../jobs/scheduler.ts';
 import { createRoutes } from '../../http/routes.ts';
 import { startServer } from '../../http/server.ts';
 import { withListenAddress } from '../../config/deployment.ts';
-import { EXIT, type Command } from '../command.ts';
+import { EXIT, defineCommand } from '../command.ts';
 import { openJobs } from '../jobs.ts';
 import { stopSignal } from '../signals.ts';
 import { announceStart } from '../startup.ts';
 
-export const runCommand: Command = {
+export const runCommand = defineCommand({
   name: 'run',
   summary: 'run the service: scheduled polls, feed export, digests, HTTP server, config hot reload',
   usage: '[--no-server] [--no-initial-poll]',
-  options: { 'no-server': { type: 'boolean' }, 'no-initial-poll': { type: 'boolean' } },
+  options: {
+    'no-server': { type: 'boolean', description: 'no HTTP server (jobs only)' },
+    'no-initial-poll': { type: 'boolean', description: 'wait for the schedule instead of polling at start' },
+  },
   async run(args, ctx) {
     // Listening before anything slow starts, so a signal during start-up is not lost.
     const stopped = stopSignal(ctx.log);
@@ -108,4 +111,4 @@ export const runCommand: Command = {
     log.info('stopped');
     return EXIT.ok;
   },
-};
+});

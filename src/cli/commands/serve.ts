@@ -6,26 +6,33 @@
 import { startServer } from '../../http/server.ts';
 import { publishFeeds } from '../../jobs/publish.ts';
 import { withListenAddress } from '../../config/deployment.ts';
-import { EXIT, type Command } from '../command.ts';
+import { EXIT, defineCommand } from '../command.ts';
 import { openJobs } from '../jobs.ts';
 import { stopSignal } from '../signals.ts';
 import { announceStart } from '../startup.ts';
 
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
   name: 'serve',
   summary:
     'serve feeds, story page, subscriber pages and status over HTTP (no polling); stops on SIGINT/SIGTERM',
   usage: '[--host HOST] [--port PORT]',
-  options: { host: { type: 'string' }, port: { type: 'string' } },
+  options: {
+    host: { type: 'string', value: 'HOST', description: 'address to listen on (default server.host)' },
+    port: {
+      type: 'string',
+      value: 'PORT',
+      description: 'port to listen on, 0 for any (default server.port)',
+    },
+  },
   async run(args, ctx) {
     let config = await ctx.loadConfig();
-    const portText = args.values.port as string | undefined;
+    const portText = args.values.port;
     const port = portText === undefined ? config.app.server.port : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       ctx.stderr.write(`serve: --port must be a number from 0 to 65535, not "${portText ?? ''}"\n`);
       return EXIT.usage;
     }
-    const host = (args.values.host as string | undefined) ?? config.app.server.host;
+    const host = args.values.host ?? config.app.server.host;
     // Read per request: links follow the address the server really listens on (set below).
     const jobs = await openJobs(ctx, () => config);
     const log = ctx.log;
@@ -52,9 +59,9 @@ export const serveCommand: Command = {
     ctx.stdout.write('stopped\n');
     return EXIT.ok;
   },
-};
+});
 
-export const publishCommand: Command = {
+export const publishCommand = defineCommand({
   name: 'publish',
   summary: 'write every feed (RSS, Atom, JSON Feed, OPML) to the feeds folder once',
   usage: '',
@@ -72,4 +79,4 @@ export const publishCommand: Command = {
       await store.close();
     }
   },
-};
+});

@@ -7,14 +7,14 @@ import { CONFIG_FILES } from '../../config/load.ts';
 import { planImport } from '../../jobs/import-sources.ts';
 import { sourcesOpml } from '../../jobs/publish.ts';
 import { TipwireError } from '../../core/errors.ts';
-import { EXIT, type Command } from '../command.ts';
+import { EXIT, defineCommand } from '../command.ts';
 import { relativeTime, renderTable, truncate } from '../table.ts';
 
-export const sourcesListCommand: Command = {
+export const sourcesListCommand = defineCommand({
   name: 'sources list',
   summary: 'each source with its state: last poll, failures, disabled, last error, next poll',
   usage: '[--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'print JSON instead of a table' } },
   async run(args, ctx) {
     const config = await ctx.loadConfig();
     const store = await ctx.openStore(config);
@@ -71,14 +71,14 @@ export const sourcesListCommand: Command = {
       await store.close();
     }
   },
-};
+});
 
-export const sourcesCheckCommand: Command = {
+export const sourcesCheckCommand = defineCommand({
   name: 'sources check',
   summary:
     'fetch each source once (or the named ones) and report HTTP status, format, encoding, items, newest date',
   usage: '[ID...] [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'print JSON instead of a table' } },
   async run(args, ctx) {
     const config = await ctx.loadConfig();
     const wanted = args.positionals;
@@ -117,17 +117,22 @@ export const sourcesCheckCommand: Command = {
     }
     return checks.every((check) => check.ok) ? EXIT.ok : EXIT.failed;
   },
-};
+});
 
-export const sourcesImportCommand: Command = {
+export const sourcesImportCommand = defineCommand({
   name: 'sources import',
   summary:
     'add the feeds of an OPML file to sources.yaml (the rest of the file untouched; languages detected from the items)',
   usage: 'FILE.opml [--language CODE]... [--country CC] [--no-fetch]',
   options: {
-    language: { type: 'string', multiple: true },
-    country: { type: 'string' },
-    'no-fetch': { type: 'boolean' },
+    language: {
+      type: 'string',
+      multiple: true,
+      value: 'LL',
+      description: 'language of the new feeds (default: detected from their items)',
+    },
+    country: { type: 'string', value: 'CC', description: 'country of the new feeds' },
+    'no-fetch': { type: 'boolean', description: 'do not fetch the feeds to detect their language' },
   },
   async run(args, ctx) {
     const file = args.positionals[0];
@@ -135,8 +140,8 @@ export const sourcesImportCommand: Command = {
     const config = await ctx.loadConfig(); // refuse to edit a config that is already broken
     const outlines = parseOpml(readFileSync(file, 'utf8'), file);
     const plan = await planImport(outlines, config, {
-      languages: args.values.language as string[] | undefined,
-      country: args.values.country as string | undefined,
+      languages: args.values.language,
+      country: args.values.country,
       fetch: !args.values['no-fetch'],
     });
     for (const skip of plan.skipped) ctx.stdout.write(`skipped ${skip.url}: ${skip.reason}\n`);
@@ -172,9 +177,9 @@ export const sourcesImportCommand: Command = {
     );
     return EXIT.ok;
   },
-};
+});
 
-export const sourcesExportCommand: Command = {
+export const sourcesExportCommand = defineCommand({
   name: 'sources export',
   summary: 'print the sources as OPML 2.0 (the same document the server offers at /sources.opml)',
   usage: '',
@@ -183,9 +188,9 @@ export const sourcesExportCommand: Command = {
     ctx.stdout.write(sourcesOpml(config));
     return EXIT.ok;
   },
-};
+});
 
-export const sourcesEnableCommand: Command = {
+export const sourcesEnableCommand = defineCommand({
   name: 'sources enable',
   summary: 're-enable a source that was disabled after repeated failures, and poll it at the next run',
   usage: 'ID...',
@@ -212,4 +217,4 @@ export const sourcesEnableCommand: Command = {
       await store.close();
     }
   },
-};
+});

@@ -12,24 +12,38 @@ import {
   listSubscribers,
   removeSubscribers,
 } from '../../jobs/subscribers.ts';
-import { EXIT, type Command } from '../command.ts';
+import { EXIT, defineCommand } from '../command.ts';
 import { openJobs } from '../jobs.ts';
 import { renderTable } from '../table.ts';
 
-export const subscribersAddCommand: Command = {
+export const subscribersAddCommand = defineCommand({
   name: 'subscribers add',
   summary: 'add a subscriber (active at once, or --pending to send a confirm mail)',
   usage:
     'EMAIL [--name N] [--locale en|ru] [--time-zone ZONE] [--topic T]... [--country CC]... [--language LL]... [--daily] [--pending]',
   options: {
-    name: { type: 'string' },
-    locale: { type: 'string' },
-    'time-zone': { type: 'string' },
-    topic: { type: 'string', multiple: true },
-    country: { type: 'string', multiple: true },
-    language: { type: 'string', multiple: true },
-    daily: { type: 'boolean' },
-    pending: { type: 'boolean' },
+    name: { type: 'string', value: 'NAME', description: 'display name' },
+    locale: { type: 'string', value: 'en|ru', description: 'language of the digest (default en)' },
+    'time-zone': {
+      type: 'string',
+      value: 'ZONE',
+      description: 'IANA zone of the send time (default digest.timeZone)',
+    },
+    topic: { type: 'string', multiple: true, value: 'T', description: 'a topic id (none: all topics)' },
+    country: {
+      type: 'string',
+      multiple: true,
+      value: 'CC',
+      description: 'a country code (none: all countries)',
+    },
+    language: {
+      type: 'string',
+      multiple: true,
+      value: 'LL',
+      description: 'a language code (none: all languages)',
+    },
+    daily: { type: 'boolean', description: 'a daily digest instead of weekly' },
+    pending: { type: 'boolean', description: 'send a confirmation mail; active only after the click' },
   },
   async run(args, ctx) {
     const email = args.positionals[0];
@@ -39,12 +53,12 @@ export const subscribersAddCommand: Command = {
     try {
       const { subscriber, mailed } = await addSubscriber(jobs, {
         email,
-        name: v.name as string | undefined,
-        locale: v.locale as string | undefined,
-        timeZone: v['time-zone'] as string | undefined,
-        topics: v.topic as string[] | undefined,
-        countries: v.country as string[] | undefined,
-        languages: v.language as string[] | undefined,
+        name: v.name,
+        locale: v.locale,
+        timeZone: v['time-zone'],
+        topics: v.topic,
+        countries: v.country,
+        languages: v.language,
         frequency: v.daily ? 'daily' : undefined,
         status: v.pending ? 'pending' : 'active',
       });
@@ -60,17 +74,19 @@ export const subscribersAddCommand: Command = {
       await jobs.close();
     }
   },
-};
+});
 
-export const subscribersListCommand: Command = {
+export const subscribersListCommand = defineCommand({
   name: 'subscribers list',
   summary: 'list subscribers with their choices, status and last digest cutoff',
   usage: '[--status pending|active|unsubscribed|bounced]',
-  options: { status: { type: 'string' } },
+  options: {
+    status: { type: 'string', value: 'STATUS', description: 'only pending, active, unsubscribed or bounced' },
+  },
   async run(args, ctx) {
     const jobs = await openJobs(ctx, await ctx.loadConfig());
     try {
-      const subscribers = await listSubscribers(jobs, args.values.status as string | undefined);
+      const subscribers = await listSubscribers(jobs, args.values.status);
       ctx.stdout.write(
         renderTable(
           ['email', 'status', 'locale', 'zone', 'topics', 'countries', 'languages', 'freq', 'last cutoff'],
@@ -93,9 +109,9 @@ export const subscribersListCommand: Command = {
       await jobs.close();
     }
   },
-};
+});
 
-export const subscribersRemoveCommand: Command = {
+export const subscribersRemoveCommand = defineCommand({
   name: 'subscribers remove',
   summary: 'delete a subscriber and their digest history',
   usage: 'EMAIL...',
@@ -112,9 +128,9 @@ export const subscribersRemoveCommand: Command = {
       await jobs.close();
     }
   },
-};
+});
 
-export const subscribersImportCommand: Command = {
+export const subscribersImportCommand = defineCommand({
   name: 'subscribers import',
   summary:
     'add subscribers from a CSV file (header: email,name,locale,timeZone,topics,countries,languages,frequency,status)',
@@ -135,9 +151,9 @@ export const subscribersImportCommand: Command = {
       await jobs.close();
     }
   },
-};
+});
 
-export const subscribersExportCommand: Command = {
+export const subscribersExportCommand = defineCommand({
   name: 'subscribers export',
   summary: 'print every subscriber as CSV (the format import reads)',
   usage: '',
@@ -150,4 +166,4 @@ export const subscribersExportCommand: Command = {
       await jobs.close();
     }
   },
-};
+});
