@@ -1,17 +1,19 @@
-// Compiles src/ into one ES module, dist/tipwire.mjs, which bin/tipwire.js runs: Node 20 cannot run TypeScript, and
-// compiling at every start (tsx) cost more than a second. `npm ci` runs this (the `prepare` script), so installing
-// stays the only set-up step; `npm run build` re-runs it. Packages stay outside the bundle (node_modules is there at
-// run time, and native modules cannot be bundled). A file that finds its neighbours through import.meta (templates,
-// demo feeds, package.json) keeps finding them: import.meta.url/dirname are rewritten to the source file's own
-// place, relative to the bundle.
-import { existsSync, readFileSync } from 'node:fs';
+// Compiles src/ into ES modules under dist/ (dist/tipwire.mjs and the chunks it loads), which bin/tipwire.js runs:
+// Node 20 cannot run TypeScript, and compiling at every start (tsx) cost more than a second. `npm ci` runs this (the
+// `prepare` script), so installing stays the only set-up step; `npm run build` re-runs it. Code splitting keeps each
+// dynamically imported command (cli/registry.ts) in chunks of its own, loaded only when it runs. Packages stay
+// outside the bundle (node_modules is there at run time, and native modules cannot be bundled). A file that finds
+// its neighbours through import.meta (templates, demo feeds, package.json) keeps finding them: import.meta.url and
+// dirname are rewritten to the source file's own place, relative to dist/ (every chunk is written there).
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const entry = join(root, 'src/cli.ts');
-const outfile = join(root, 'dist/tipwire.mjs');
+const outdir = join(root, 'dist');
+const outfile = join(outdir, 'tipwire.mjs');
 
 if (!existsSync(entry)) {
   // An install before the sources are copied in (a Docker layer of package*.json only): nothing to build yet.
@@ -28,8 +30,8 @@ const importMetaOfSource = {
     b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
       let contents = readFileSync(args.path, 'utf8');
       if (!contents.includes('import.meta.')) return { contents, loader: 'ts' };
-      const fromBundle = relative(dirname(outfile), args.path).split('\\').join('/');
-      const dirFromBundle = relative(dirname(outfile), dirname(args.path)).split('\\').join('/') || '.';
+      const fromBundle = relative(outdir, args.path).split('\\').join('/');
+      const dirFromBundle = relative(outdir, dirname(args.path)).split('\\').join('/') || '.';
       contents = contents
         .replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`)
         .replaceAll(
@@ -48,9 +50,13 @@ const importMetaOfSource = {
 };
 
 const started = performance.now();
+rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [entry],
-  outfile,
+  entryPoints: { tipwire: entry },
+  outdir,
+  splitting: true,
+  chunkNames: '[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

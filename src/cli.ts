@@ -1,14 +1,12 @@
 // The one composition root: reads global flags, finds the command, gives it a context that can load the config and
 // open the adapters (the store, the mailer), chosen here by the config's URLs and nowhere else. Nothing imports this
 // file. Exit codes: 0 ok, 1 a checked thing failed, 2 usage, 3 config.
+// Start-up stays light: the help paths import nothing heavy; the adapters, the config loader and the one command
+// that runs are imported after them (cli/registry.ts), so no command pays for the others' modules.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createLogger, type Logger } from './core/log.ts';
+import type { Logger } from './core/log.ts';
 import { describeError, isTipwireError } from './core/errors.ts';
-import { loadConfig } from './config/load.ts';
-import { ruleProblems } from './classify/index.ts';
-import { openStore } from './store/index.ts';
-import { createMailer } from './digest/mailer.ts';
 import { EXIT, type CommandContext } from './cli/command.ts';
 import {
   GLOBAL_OPTIONS_HELP,
@@ -64,7 +62,8 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     stderr.write(`tipwire: unknown command "${found.words}".${hint}\n\n${commandList(commands)}`);
     return EXIT.usage;
   }
-  const { command, rest } = found;
+  const { rest } = found;
+  const command = await found.command.load();
   if (global.help) {
     stdout.write(commandHelp(command));
     return EXIT.ok;
@@ -76,6 +75,14 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   }
   const parsed = parsedArgs.args;
 
+  const [{ createLogger }, { loadConfig }, { ruleProblems }, { openStore }, { createMailer }] =
+    await Promise.all([
+      import('./core/log.ts'),
+      import('./config/load.ts'),
+      import('./classify/index.ts'),
+      import('./store/index.ts'),
+      import('./digest/mailer.ts'),
+    ]);
   const log = io.log ?? createLogger();
   const ctx: CommandContext = {
     configDir: resolve(configDir),

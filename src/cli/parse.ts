@@ -63,14 +63,23 @@ export function nearest(word: string, candidates: readonly string[]): string | u
     : undefined;
 }
 
-export type Resolution =
-  | { kind: 'command'; command: Command; rest: string[] }
+/** What listing and finding commands needs of them (the registry's entries, loaded only when they run). */
+export interface Named {
+  name: string;
+  summary: string;
+}
+
+export type Resolution<C extends Named = Command> =
+  | { kind: 'command'; command: C; rest: string[] }
   /** The words name a group ("sources"): its sub-commands. */
-  | { kind: 'group'; group: string; commands: Command[] }
+  | { kind: 'group'; group: string; commands: C[] }
   | { kind: 'unknown'; words: string; suggestion?: string | undefined };
 
 /** The command named by the longest run of leading words ("sources check" before "sources"). */
-export function resolveCommand(commands: readonly Command[], args: readonly string[]): Resolution {
+export function resolveCommand<C extends Named>(
+  commands: readonly C[],
+  args: readonly string[],
+): Resolution<C> {
   const words: string[] = [];
   for (const arg of args) {
     if (arg.startsWith('-')) break;
@@ -141,7 +150,7 @@ export function parseCommandArgs(command: Command, rest: readonly string[]): Par
   }
 }
 
-export function commandList(commands: readonly Command[]): string {
+export function commandList(commands: readonly Named[]): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   return `Commands:\n${commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}\n`;
 }
@@ -159,6 +168,6 @@ export function commandHelp(command: Command): string {
   return `Usage: tipwire ${command.name} ${command.usage}\n\n${command.summary}\n${lines.length ? `\nOptions:\n${lines.join('\n')}\n` : ''}\n${GLOBAL_OPTIONS_HELP}\n`;
 }
 
-export function groupHelp(group: string, commands: readonly Command[]): string {
+export function groupHelp(group: string, commands: readonly Named[]): string {
   return `Usage: tipwire ${group} <sub-command> [options]\n\n${commandList(commands).replace('Commands:', 'Sub-commands:')}\nEach has --help.\n`;
 }

@@ -1,54 +1,158 @@
-// Every CLI command, in the order `tipwire --help` lists them. A new command is one file in commands/ and one line here.
+// Every CLI command, in the order `tipwire --help` lists them: its words, its one-line summary, and how to load it.
+// A command's module (and everything it imports: the store, MJML, the HTTP server…) is loaded only when that command
+// runs or shows its own help, so `tipwire --help` and every command start without the others' weight. A new command
+// is one file in commands/ and one entry here; test/cli/registry.test.ts checks each entry against its module.
 import type { Command } from './command.ts';
-import { runCommand } from './commands/run.ts';
-import { demoCommand } from './commands/demo.ts';
-import { dedupeCommand, storiesCommand } from './commands/dedupe.ts';
-import { pollCommand } from './commands/poll.ts';
-import { validateCommand, schemaCommand } from './commands/config.ts';
-import { healthCommand } from './commands/health.ts';
-import {
-  sourcesListCommand,
-  sourcesCheckCommand,
-  sourcesImportCommand,
-  sourcesExportCommand,
-  sourcesEnableCommand,
-} from './commands/sources.ts';
-import { serveCommand, publishCommand } from './commands/serve.ts';
-import { classifyCommand, explainCommand, evalCommand, trainCommand } from './commands/classify.ts';
-import { digestSendCommand, digestPreviewCommand } from './commands/digest.ts';
-import {
-  subscribersAddCommand,
-  subscribersListCommand,
-  subscribersRemoveCommand,
-  subscribersImportCommand,
-  subscribersExportCommand,
-} from './commands/subscribers.ts';
 
-export const commands: Command[] = [
-  runCommand,
-  serveCommand,
-  publishCommand,
-  pollCommand,
-  validateCommand,
-  schemaCommand,
-  sourcesListCommand,
-  sourcesCheckCommand,
-  sourcesImportCommand,
-  sourcesExportCommand,
-  sourcesEnableCommand,
-  classifyCommand,
-  explainCommand,
-  evalCommand,
-  trainCommand,
-  digestSendCommand,
-  digestPreviewCommand,
-  subscribersAddCommand,
-  subscribersListCommand,
-  subscribersRemoveCommand,
-  subscribersImportCommand,
-  subscribersExportCommand,
-  dedupeCommand,
-  storiesCommand,
-  healthCommand,
-  demoCommand,
+export interface CommandEntry {
+  /** The words that name it, e.g. "sources check". */
+  name: string;
+  /** One line for the command list (the same as the command's own summary). */
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: CommandEntry[] = [
+  {
+    name: 'run',
+    summary: 'run the service: scheduled polls, feed export, digests, HTTP server, config hot reload',
+    load: async () => (await import('./commands/run.ts')).runCommand,
+  },
+  {
+    name: 'serve',
+    summary:
+      'serve feeds, story page, subscriber pages and status over HTTP (no polling); stops on SIGINT/SIGTERM',
+    load: async () => (await import('./commands/serve.ts')).serveCommand,
+  },
+  {
+    name: 'publish',
+    summary: 'write every feed (RSS, Atom, JSON Feed, OPML) to the feeds folder once',
+    load: async () => (await import('./commands/serve.ts')).publishCommand,
+  },
+  {
+    name: 'poll',
+    summary:
+      'poll due sources once (or --all, or --source ID), classify and cluster, export feeds, print a summary',
+    load: async () => (await import('./commands/poll.ts')).pollCommand,
+  },
+  {
+    name: 'validate',
+    summary:
+      'check config/*.yaml (schema, unique sources, topic rules) and report every problem with file:line:col',
+    load: async () => (await import('./commands/config.ts')).validateCommand,
+  },
+  {
+    name: 'schema',
+    summary: 'write JSON Schemas of the config files to config/schema/ (for editor autocompletion)',
+    load: async () => (await import('./commands/config.ts')).schemaCommand,
+  },
+  {
+    name: 'sources list',
+    summary: 'each source with its state: last poll, failures, disabled, last error, next poll',
+    load: async () => (await import('./commands/sources.ts')).sourcesListCommand,
+  },
+  {
+    name: 'sources check',
+    summary:
+      'fetch each source once (or the named ones) and report HTTP status, format, encoding, items, newest date',
+    load: async () => (await import('./commands/sources.ts')).sourcesCheckCommand,
+  },
+  {
+    name: 'sources import',
+    summary:
+      'add the feeds of an OPML file to sources.yaml (the rest of the file untouched; languages detected from the items)',
+    load: async () => (await import('./commands/sources.ts')).sourcesImportCommand,
+  },
+  {
+    name: 'sources export',
+    summary: 'print the sources as OPML 2.0 (the same document the server offers at /sources.opml)',
+    load: async () => (await import('./commands/sources.ts')).sourcesExportCommand,
+  },
+  {
+    name: 'sources enable',
+    summary: 're-enable a source that was disabled after repeated failures, and poll it at the next run',
+    load: async () => (await import('./commands/sources.ts')).sourcesEnableCommand,
+  },
+  {
+    name: 'classify',
+    summary:
+      'classify JSON Lines from stdin ({"id","title","summary","lang"?}) and print {"id","lang","topics"} lines',
+    load: async () => (await import('./commands/classify.ts')).classifyCommand,
+  },
+  {
+    name: 'explain',
+    summary:
+      'show why an item got its topics: rule evidence and model features per topic (item id, story id, URL or --text)',
+    load: async () => (await import('./commands/classify.ts')).explainCommand,
+  },
+  {
+    name: 'eval',
+    summary:
+      'measure the topic filter on labelled JSON Lines ("topics":[…]): P/R/F1 per topic and language, errors; --compare two versions',
+    load: async () => (await import('./commands/classify.ts')).evalCommand,
+  },
+  {
+    name: 'train',
+    summary:
+      'train the relevance model from labelled JSON Lines and write it beside the topic rules (config/model.json)',
+    load: async () => (await import('./commands/classify.ts')).trainCommand,
+  },
+  {
+    name: 'digest send',
+    summary: 'send the digests that are due now (or of --period), with a summary; --dry-run only counts',
+    load: async () => (await import('./commands/digest.ts')).digestSendCommand,
+  },
+  {
+    name: 'digest preview',
+    summary: 'write the digest a subscriber would get now (HTML to --out, text beside it or to the terminal)',
+    load: async () => (await import('./commands/digest.ts')).digestPreviewCommand,
+  },
+  {
+    name: 'subscribers add',
+    summary: 'add a subscriber (active at once, or --pending to send a confirm mail)',
+    load: async () => (await import('./commands/subscribers.ts')).subscribersAddCommand,
+  },
+  {
+    name: 'subscribers list',
+    summary: 'list subscribers with their choices, status and last digest cutoff',
+    load: async () => (await import('./commands/subscribers.ts')).subscribersListCommand,
+  },
+  {
+    name: 'subscribers remove',
+    summary: 'delete a subscriber and their digest history',
+    load: async () => (await import('./commands/subscribers.ts')).subscribersRemoveCommand,
+  },
+  {
+    name: 'subscribers import',
+    summary:
+      'add subscribers from a CSV file (header: email,name,locale,timeZone,topics,countries,languages,frequency,status)',
+    load: async () => (await import('./commands/subscribers.ts')).subscribersImportCommand,
+  },
+  {
+    name: 'subscribers export',
+    summary: 'print every subscriber as CSV (the format import reads)',
+    load: async () => (await import('./commands/subscribers.ts')).subscribersExportCommand,
+  },
+  {
+    name: 'dedupe',
+    summary:
+      'cluster JSON Lines items from stdin into stories ({"id","url","title","summary","lang","published","source"} → {"id","story"})',
+    load: async () => (await import('./commands/dedupe.ts')).dedupeCommand,
+  },
+  {
+    name: 'stories',
+    summary: 'recent stories with their item counts and languages',
+    load: async () => (await import('./commands/dedupe.ts')).storiesCommand,
+  },
+  {
+    name: 'health',
+    summary: "ask this machine's running server whether it is healthy (for container health checks)",
+    load: async () => (await import('./commands/health.ts')).healthCommand,
+  },
+  {
+    name: 'demo',
+    summary:
+      'run the whole pipeline offline against invented demo feeds served on 127.0.0.1 (its own data/demo/ and out/demo/)',
+    load: async () => (await import('./commands/demo.ts')).demoCommand,
+  },
 ];
