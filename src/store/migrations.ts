@@ -2,7 +2,7 @@
 // transaction and is recorded in schema_migrations; on PostgreSQL an advisory lock keeps two workers starting at
 // once from both running it. The SQL is the common subset of both dialects (see driver.ts).
 import type { SqlDriver } from './driver.ts';
-import { searchMigrationSql } from './sql-search.ts';
+import { searchMigration5, searchMigration6 } from './sql-search-schema.ts';
 
 export interface Migration {
   id: number;
@@ -177,7 +177,12 @@ export const migrations: Migration[] = [
   {
     id: 5,
     name: "full-text search; stories' first publication",
-    sql: searchMigrationSql,
+    sql: searchMigration5,
+  },
+  {
+    id: 6,
+    name: 'search index in publication order',
+    sql: searchMigration6,
   },
 ];
 

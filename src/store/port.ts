@@ -99,6 +99,20 @@ export interface SearchQuery extends Omit<StoryQuery, 'order'> {
   order?: 'published' | 'relevance';
 }
 
+/** Stories per day and tag value, for charts: the stories first published since then, with the story filters. */
+export interface StoryCountQuery extends Omit<StoryQuery, 'order' | 'limit' | 'offset'> {
+  since: IsoDate;
+  /** Count by topic, country or language (a story with two topics counts once under each). */
+  kind: 'topic' | 'country' | 'language';
+}
+
+export interface StoryDayCount {
+  /** YYYY-MM-DD (UTC) of the story's first publication. */
+  day: string;
+  value: string;
+  count: number;
+}
+
 /** The distinct tags of a set of stories. */
 export interface StoryTags {
   topics: string[];
@@ -185,7 +199,11 @@ export interface Store {
   listStoryTags(updatedSince: IsoDate): Promise<StoryTags>;
   /** Stories whose items match a reader's words (folded for Cyrillic and Turkic letters), with the filters. */
   searchStories(query: SearchQuery): Promise<StoryView[]>;
+  /** How many stories were first published per day, by topic, country or language (the site's charts). */
+  countStoriesByDay(query: StoryCountQuery): Promise<StoryDayCount[]>;
 
   // --- lifecycle -----------------------------------------------------------------------------------------------
+  /** When the database was created (its first migration): the date of a feed that has never had a story. */
+  createdAt(): Promise<IsoDate>;
   close(): Promise<void>;
 }

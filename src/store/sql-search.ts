@@ -48,7 +48,7 @@ const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
 };
 
 /** Dropped: Uzbek oʻ/gʻ are written with any of these, and "don't" and "dont" should meet. */
-const APOSTROPHES = "'ʻʼ‘’`´ʹ";
+export const APOSTROPHES = "'ʻʼ‘’`´ʹ";
 
 /** Latin letters with diacritics (Latin-1 Supplement and Extended-A/B) → their ASCII base, from Unicode's NFD. */
 function latinBases(): Map<string, string> {
@@ -61,7 +61,7 @@ function latinBases(): Map<string, string> {
   return map;
 }
 
-const LATIN = latinBases();
+export const LATIN = latinBases();
 
 /** Every single letter our folding rewrites, lower and upper case, to its folded lower-case form. */
 function letterTable(): Map<string, string> {
@@ -76,7 +76,7 @@ function letterTable(): Map<string, string> {
   return table;
 }
 
-const LETTERS = letterTable();
+export const LETTERS = letterTable();
 
 /** The query side of the folding: what the index holds for this text, as a string. */
 export function foldForSearch(text: string): string {
@@ -90,136 +90,8 @@ export function foldForSearch(text: string): string {
   return out;
 }
 
-/** SQLite: nested replace() over the letters FTS5's unicode61 tokenizer does not fold (it folds case and Latin). */
-function sqliteFold(column: string): string {
-  let expr = column;
-  for (const [from, to] of LETTERS) {
-    if (LATIN.has(from)) continue; // remove_diacritics 2 does these
-    expr = `replace(${expr}, '${from}', '${to}')`;
-  }
-  for (const char of APOSTROPHES) expr = `replace(${expr}, '${char === "'" ? "''" : char}', '')`;
-  return expr;
-}
-
-/**
- * PostgreSQL: one translate() over every letter (lower() alone depends on the database's locale, which may be "C"),
- * with separators that its parser would keep inside a token (host names, e-mail, 1.5, kun-uz) made spaces, so that
- * both dialects split words where the query side does.
- */
-function postgresFold(): { from: string; to: string } {
-  let from = '';
-  let to = '';
-  const add = (a: string, b: string): void => {
-    from += a;
-    to += b;
-  };
-  for (const [a, b] of LETTERS) add(a, b);
-  for (let code = 0x410; code <= 0x42f; code += 1) {
-    const upper = String.fromCodePoint(code);
-    if (!LETTERS.has(upper)) add(upper, upper.toLowerCase());
-  }
-  for (const separator of './@_-:+') add(separator, ' ');
-  from += APOSTROPHES; // longer than `to`: translate() deletes them
-  return { from, to };
-}
-
-const sqlString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
-
-// --- migration -----------------------------------------------------------------------------------------------------
-
-const SQLITE_FOLD = (prefix: string): string =>
-  `${sqliteFold(`${prefix}.title`)}, ${sqliteFold(`${prefix}.summary`)}, ${sqliteFold(`${prefix}.source_id`)}`;
-
-/** When a story's first publication is unknown (every item dated by its fetch), the earliest fetch, flagged. */
-const STORY_DATES = `
-  published_at = COALESCE(
-    (SELECT MIN(i.published_at) FROM items i WHERE i.story_id = stories.id AND i.matched = 1 AND i.date_guessed = 0),
-    (SELECT MIN(i.fetched_at) FROM items i WHERE i.story_id = stories.id AND i.matched = 1),
-    first_seen_at),
-  published_guessed = CASE WHEN EXISTS (
-    SELECT 1 FROM items i WHERE i.story_id = stories.id AND i.matched = 1 AND i.date_guessed = 0) THEN 0 ELSE 1 END`;
-
-const STORY_DATE_COLUMNS = `
-  -- A story's first publication (the earliest dated item), so pages list stories in the order they happened, not
-  -- in the order a batch poll found them; published_guessed = 1 when no item had a date and the fetch time stands in.
-  ALTER TABLE stories ADD COLUMN published_at TEXT;
-  ALTER TABLE stories ADD COLUMN published_guessed INTEGER;
-  UPDATE stories SET ${STORY_DATES};
-  CREATE INDEX stories_published ON stories (published_at);`;
-
-export const searchMigrationSql = {
-  sqlite: `${STORY_DATE_COLUMNS}
-    -- FTS5 rowids are integers and items have text ids: item_search_docs numbers the indexed items. (items' own
-    -- rowid is not stable: VACUUM may renumber a table without an INTEGER PRIMARY KEY.) The index is contentless:
-    -- the text lives in items once, the index holds only the folded words.
-    CREATE TABLE item_search_docs (doc INTEGER PRIMARY KEY, item_id TEXT NOT NULL UNIQUE);
-    CREATE VIRTUAL TABLE item_search USING fts5 (
-      title, summary, source, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
-    );
-    -- bm25 for "best match first": the title counts most, then the summary, then the source.
-    INSERT INTO item_search (item_search, rank) VALUES ('rank', 'bm25(4.0, 2.0, 1.0)');
-    CREATE TRIGGER items_search_insert AFTER INSERT ON items WHEN new.matched = 1 BEGIN
-      INSERT OR IGNORE INTO item_search_docs (item_id) VALUES (new.id);
-      INSERT INTO item_search (rowid, title, summary, source)
-        SELECT doc, ${SQLITE_FOLD('new')} FROM item_search_docs WHERE item_id = new.id;
-    END;
-    CREATE TRIGGER items_search_update AFTER UPDATE OF title, summary, matched ON items
-      WHEN (old.matched = 1 OR new.matched = 1) AND (old.matched IS NOT new.matched
-        OR old.title IS NOT new.title OR old.summary IS NOT new.summary) BEGIN
-      DELETE FROM item_search WHERE rowid = (SELECT doc FROM item_search_docs WHERE item_id = old.id);
-      DELETE FROM item_search_docs WHERE item_id = old.id AND new.matched IS NOT 1;
-      INSERT OR IGNORE INTO item_search_docs (item_id) SELECT new.id WHERE new.matched = 1;
-      INSERT INTO item_search (rowid, title, summary, source)
-        SELECT doc, ${SQLITE_FOLD('new')} FROM item_search_docs WHERE item_id = new.id AND new.matched = 1;
-    END;
-    CREATE TRIGGER items_search_delete AFTER DELETE ON items WHEN old.matched = 1 BEGIN
-      DELETE FROM item_search WHERE rowid = (SELECT doc FROM item_search_docs WHERE item_id = old.id);
-      DELETE FROM item_search_docs WHERE item_id = old.id;
-    END;
-    INSERT INTO item_search_docs (item_id) SELECT id FROM items WHERE matched = 1;
-    INSERT INTO item_search (rowid, title, summary, source)
-      SELECT d.doc, ${SQLITE_FOLD('i')} FROM item_search_docs d JOIN items i ON i.id = d.item_id;`,
-  postgres: (() => {
-    const { from, to } = postgresFold();
-    return `${STORY_DATE_COLUMNS}
-    CREATE FUNCTION tipwire_search_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-      AS $fold$ SELECT lower(translate(coalesce(t, ''), ${sqlString(from)}, ${sqlString(to)})) $fold$;
-    -- Title weighs most, then summary, then the source (ts_rank reads the weights for "relevance").
-    CREATE FUNCTION tipwire_search_document(title text, summary text, source text) RETURNS tsvector
-      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $doc$
-      SELECT setweight(to_tsvector('simple', tipwire_search_fold(title)), 'A')
-          || setweight(to_tsvector('simple', tipwire_search_fold(summary)), 'B')
-          || setweight(to_tsvector('simple', tipwire_search_fold(source)), 'C') $doc$;
-    CREATE TABLE item_search (item_id TEXT PRIMARY KEY, document tsvector NOT NULL);
-    CREATE INDEX item_search_document ON item_search USING GIN (document);
-    CREATE FUNCTION tipwire_item_search_sync() RETURNS trigger LANGUAGE plpgsql AS $sync$
-    BEGIN
-      IF TG_OP = 'DELETE' OR NEW.matched IS DISTINCT FROM 1 THEN
-        DELETE FROM item_search WHERE item_id = OLD.id;
-      ELSE
-        INSERT INTO item_search (item_id, document)
-          VALUES (NEW.id, tipwire_search_document(NEW.title, NEW.summary, NEW.source_id))
-          ON CONFLICT (item_id) DO UPDATE SET document = excluded.document;
-      END IF;
-      RETURN NULL;
-    END $sync$;
-    CREATE TRIGGER items_search_insert AFTER INSERT ON items FOR EACH ROW WHEN (NEW.matched = 1)
-      EXECUTE FUNCTION tipwire_item_search_sync();
-    CREATE TRIGGER items_search_update AFTER UPDATE OF title, summary, matched ON items FOR EACH ROW
-      WHEN ((OLD.matched = 1 OR NEW.matched = 1) AND (OLD.matched IS DISTINCT FROM NEW.matched
-        OR OLD.title IS DISTINCT FROM NEW.title OR OLD.summary IS DISTINCT FROM NEW.summary))
-      EXECUTE FUNCTION tipwire_item_search_sync();
-    CREATE TRIGGER items_search_delete AFTER DELETE ON items FOR EACH ROW WHEN (OLD.matched = 1)
-      EXECUTE FUNCTION tipwire_item_search_sync();
-    INSERT INTO item_search (item_id, document)
-      SELECT id, tipwire_search_document(title, summary, source_id) FROM items WHERE matched = 1;`;
-  })(),
-};
-
-/** Sets published_at and published_guessed of the given stories from their items (after saveStories). */
-export async function refreshStoryDates(db: SqlDriver, storyIds: string[]): Promise<void> {
-  for (const id of storyIds) await db.run(`UPDATE stories SET ${STORY_DATES} WHERE id = ?`, [id]);
-}
+/** Docs per second of publication: doc = seconds × 2^20 + n, so FTS5's rowid order is publication order. */
+export const DOCS_PER_SECOND = 1_048_576;
 
 // --- the reader's words -----------------------------------------------------------------------------------------
 
@@ -316,36 +188,91 @@ const pageClause = (limit: number | undefined, offset: number | undefined): stri
   }`;
 
 /**
- * The stories whose items match the query, with the filters, newest first by first publication (or by relevance).
- * Returns the story rows; the caller loads their items. No words and no sources: no results (not "everything").
+ * The stories whose items match the query, with the filters, newest first by first publication (or best match
+ * first). Returns the story rows in order; the caller loads their items. No words and no sources: no results.
+ *
+ * A page (limit given) is read in batches that stop as soon as the page is certain, so a common word costs a few
+ * batches rather than all of its matches; without a limit every match is collected and sorted.
  */
 export async function searchStoryRows(db: SqlDriver, query: SearchQuery): Promise<Row[]> {
   const terms = parseSearchText(query.text);
   const sources = query.sourceIds ?? [];
   if (terms.terms.length === 0 && sources.length === 0) return [];
-  const hitWhere: string[] = ['i.matched = 1', 'i.story_id IS NOT NULL'];
-  const hitParams: SqlValue[] = [];
-  if (sources.length > 0) {
-    hitWhere.push(`i.source_id IN (${placeholders(sources.length)})`);
-    hitParams.push(...sources);
+  if (query.limit === undefined) return everyMatch(db, query, terms, sources);
+  const search: Search = { db, query, terms, sources, filter: storyFilter(query) };
+  const offset = Math.max(0, Math.floor(query.offset ?? 0));
+  const need = offset + Math.max(0, Math.floor(query.limit));
+  if (need === offset) return [];
+  let ids: string[];
+  if (query.order === 'relevance' && terms.terms.length > 0) {
+    ids = await bestFirst(search, need);
+  } else {
+    if (db.dialect === 'postgres' && terms.terms.length > 0 && (await fewMatches(search)))
+      return everyMatch(db, query, terms, sources);
+    const scan =
+      terms.terms.length === 0
+        ? itemsByDate(search)
+        : db.dialect === 'sqlite'
+          ? ftsByDate(search)
+          : windowByDate(search);
+    const page = await newestFirst(scan, need);
+    if (!page) return everyMatch(db, query, terms, sources);
+    ids = page;
   }
+  return storiesInOrder(db, ids.slice(offset, need));
+}
+
+interface Search {
+  db: SqlDriver;
+  query: SearchQuery;
+  terms: SearchTerms;
+  sources: string[];
+  filter: { clauses: string[]; params: SqlValue[] };
+}
+
+const sourceClause = (sources: string[]): string =>
+  sources.length > 0 ? ` AND i.source_id IN (${placeholders(sources.length)})` : '';
+
+/** Conditions on the item `i` and its story `s` that every strategy applies, with their parameters. */
+const itemAndStory = (search: Search): { sql: string; params: SqlValue[] } => ({
+  sql: `i.matched = 1${sourceClause(search.sources)}${search.filter.clauses.map((c) => ` AND ${c}`).join('')}`,
+  params: [...search.sources, ...search.filter.params],
+});
+
+async function storiesInOrder(db: SqlDriver, ids: string[]): Promise<Row[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.all(`SELECT * FROM stories WHERE id IN (${placeholders(ids.length)})`, ids);
+  const order = new Map(ids.map((id, index) => [id, index]));
+  return rows.sort((a, b) => (order.get(String(a.id)) ?? 0) - (order.get(String(b.id)) ?? 0));
+}
+
+/** Every matching story at once, then sorted (no limit, or a reading that found the newest end too thin). */
+async function everyMatch(
+  db: SqlDriver,
+  query: SearchQuery,
+  terms: SearchTerms,
+  sources: string[],
+): Promise<Row[]> {
+  const hitParams: SqlValue[] = [];
   let hits: string;
   if (terms.terms.length === 0) {
-    hits = `SELECT i.story_id AS id, 0 AS score FROM items i WHERE ${hitWhere.join(' AND ')} GROUP BY i.story_id`;
+    hits = `SELECT i.story_id AS id, 0 AS score FROM items i
+      WHERE i.matched = 1 AND i.story_id IS NOT NULL${sourceClause(sources)} GROUP BY i.story_id`;
   } else if (db.dialect === 'sqlite') {
     // `rank` is bm25 (smaller is better) with the column weights the migration configured.
     hits = `SELECT i.story_id AS id, MIN(f.rank) AS score
       FROM item_search f JOIN item_search_docs d ON d.doc = f.rowid JOIN items i ON i.id = d.item_id
-      WHERE item_search MATCH ? AND
-      ${hitWhere.join(' AND ')} GROUP BY i.story_id`;
-    hitParams.unshift(fts5Query(terms));
+      WHERE item_search MATCH ? AND i.matched = 1 AND i.story_id IS NOT NULL${sourceClause(sources)}
+      GROUP BY i.story_id`;
+    hitParams.push(fts5Query(terms));
   } else {
     hits = `SELECT i.story_id AS id, -MAX(ts_rank(x.document, q.query)) AS score
       FROM (SELECT to_tsquery('simple', ?) AS query) q
       JOIN item_search x ON x.document @@ q.query JOIN items i ON i.id = x.item_id
-      WHERE ${hitWhere.join(' AND ')} GROUP BY i.story_id`;
-    hitParams.unshift(tsQuery(terms));
+      WHERE i.matched = 1 AND i.story_id IS NOT NULL${sourceClause(sources)} GROUP BY i.story_id`;
+    hitParams.push(tsQuery(terms));
   }
+  hitParams.push(...sources);
   const filter = storyFilter(query);
   const where = filter.clauses.length ? `WHERE ${filter.clauses.join(' AND ')}` : '';
   const order = query.order === 'relevance' ? 'h.score, s.published_at DESC, s.id' : storyOrder('published');
@@ -354,4 +281,194 @@ export async function searchStoryRows(db: SqlDriver, query: SearchQuery): Promis
       ORDER BY ${order}${pageClause(query.limit, query.offset)}`,
     [...hitParams, ...filter.params],
   );
+}
+
+/** One batch of a reading from the newest end: the matching stories met, and how far the reading got. */
+interface Batch {
+  hits: { story: string; published: string }[];
+  /** Every story not met yet is dated at or before this (so a story met with a later date is certain). */
+  reached: string;
+  /** Where the next batch starts; undefined when the index has nothing older. */
+  next: SqlValue[] | undefined;
+  /** Index entries this batch read (matches or not), to give up on a word that the newest end hardly has. */
+  read: number;
+}
+
+type Scan = (cursor: SqlValue[] | undefined, size: number) => Promise<Batch>;
+
+/** Reads examined before a thin word goes to everyMatch (only the PostgreSQL window reads non-matches). */
+const MAX_READ = 60_000;
+
+/**
+ * Reads batches from the newest end until the page is certain: a story is never older than its items (its date is
+ * their minimum), so once the reading has passed date D no story it has not met can be newer than D, and the stories
+ * met with later dates are certain. Returns the story ids of the first `need` places, or undefined to give up.
+ */
+async function newestFirst(scan: Scan, need: number): Promise<string[] | undefined> {
+  const seen = new Map<string, string>();
+  let cursor: SqlValue[] | undefined;
+  let size = Math.max(2 * need, 100);
+  let read = 0;
+  for (;;) {
+    const batch = await scan(cursor, size);
+    for (const hit of batch.hits) if (!seen.has(hit.story)) seen.set(hit.story, hit.published);
+    if (!batch.next) break;
+    let certain = 0;
+    for (const published of seen.values()) if (published > batch.reached) certain += 1;
+    if (certain >= need) break;
+    read += batch.read;
+    if (read > MAX_READ) return undefined;
+    cursor = batch.next;
+    size = Math.min(size * 4, 20_000);
+  }
+  return [...seen]
+    .sort(([a, pa], [b, pb]) => (pa < pb ? 1 : pa > pb ? -1 : a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, need)
+    .map(([id]) => id);
+}
+
+interface HitRow {
+  k1: unknown;
+  k2: unknown;
+  story: unknown;
+  published: unknown;
+}
+
+const toHits = (rows: HitRow[]): Batch['hits'] =>
+  rows
+    .filter((row) => row.story !== null && row.story !== undefined)
+    .map((row) => ({ story: String(row.story), published: String(row.published) }));
+
+/** SQLite: FTS5 reads its matches in rowid order, and doc numbers count publication seconds. */
+function ftsByDate(search: Search): Scan {
+  const where = itemAndStory(search);
+  const match = fts5Query(search.terms);
+  return async (cursor, size) => {
+    const rows = await search.db.all<HitRow>(
+      `SELECT f.rowid AS k1, NULL AS k2, i.story_id AS story, s.published_at AS published
+        FROM item_search f JOIN item_search_docs d ON d.doc = f.rowid JOIN items i ON i.id = d.item_id
+        JOIN stories s ON s.id = i.story_id
+        WHERE item_search MATCH ? AND f.rowid < ? AND ${where.sql} ORDER BY f.rowid DESC LIMIT ?`,
+      [match, ...(cursor ?? [Number.MAX_SAFE_INTEGER]), ...where.params, size],
+    );
+    const last = rows[rows.length - 1];
+    const second = last ? Math.floor(Number(last.k1) / DOCS_PER_SECOND) : 0;
+    return {
+      hits: toHits(rows),
+      // The rest of the last row's second may still come: only later seconds are passed.
+      reached: new Date((second + 1) * 1000 - 1).toISOString(),
+      next: last && rows.length === size ? [Number(last.k1)] : undefined,
+      read: rows.length,
+    };
+  };
+}
+
+const NEWEST: SqlValue[] = ['9999-12-31T23:59:59.999Z', ''];
+
+/** Only sources named, no words: the sources' items by date. */
+function itemsByDate(search: Search): Scan {
+  const where = itemAndStory(search);
+  return async (cursor, size) => {
+    const rows = await search.db.all<HitRow>(
+      `SELECT i.published_at AS k1, i.id AS k2, i.story_id AS story, s.published_at AS published
+        FROM items i JOIN stories s ON s.id = i.story_id
+        WHERE (i.published_at, i.id) < (?, ?) AND ${where.sql}
+        ORDER BY i.published_at DESC, i.id DESC LIMIT ?`,
+      [...(cursor ?? NEWEST), ...where.params, size],
+    );
+    const last = rows[rows.length - 1];
+    return {
+      hits: toHits(rows),
+      reached: last ? String(last.k1) : '',
+      next: last && rows.length === size ? [String(last.k1), String(last.k2)] : undefined,
+      read: rows.length,
+    };
+  };
+}
+
+/** Up to this many matches, PostgreSQL collects them all through GIN (cheap) rather than read windows by date. */
+const FEW = 2_000;
+
+/** PostgreSQL: does the index hold at most FEW matches? (GIN answers this without reading the rest.) */
+async function fewMatches(search: Search): Promise<boolean> {
+  const row = await search.db.get<{ n: unknown }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM item_search WHERE document @@ to_tsquery('simple', ?) LIMIT ${FEW + 1}) m`,
+    [tsQuery(search.terms)],
+  );
+  return Number(row?.n ?? 0) <= FEW;
+}
+
+/**
+ * PostgreSQL: GIN has no order, and the planner cannot tell a rare prefix from a common one, so it is not asked to
+ * choose: each batch takes the next window of the index by date (a B-tree range, materialised) and tests the words
+ * on the window's rows. A word the newest end hardly has makes windows come back nearly empty; after MAX_READ
+ * rows the search goes to everyMatch, where GIN finds the few matches directly.
+ */
+function windowByDate(search: Search): Scan {
+  const where = itemAndStory(search);
+  const query = tsQuery(search.terms);
+  return async (cursor, size) => {
+    const rows = await search.db.all<HitRow & { last: unknown; n: unknown }>(
+      `WITH w AS MATERIALIZED (
+          SELECT item_id, published_at, document FROM item_search WHERE (published_at, item_id) < (?, ?)
+          ORDER BY published_at DESC, item_id DESC LIMIT ?),
+        e AS (SELECT published_at, item_id, (SELECT count(*) FROM w) AS n FROM w
+          ORDER BY published_at, item_id LIMIT 1)
+       SELECT 1 AS last, e.published_at AS k1, e.item_id AS k2, NULL AS story, NULL AS published, e.n AS n FROM e
+       UNION ALL
+       SELECT 0, w.published_at, w.item_id, i.story_id, s.published_at, 0 FROM w
+        JOIN items i ON i.id = w.item_id JOIN stories s ON s.id = i.story_id
+        WHERE w.document @@ to_tsquery('simple', ?) AND ${where.sql}`,
+      [...(cursor ?? NEWEST), size, query, ...where.params],
+    );
+    const end = rows.find((row) => Number(row.last) === 1);
+    const read = Number(end?.n ?? 0);
+    return {
+      hits: toHits(rows.filter((row) => Number(row.last) === 0)),
+      reached: end ? String(end.k1) : '',
+      next: end && read === size ? [String(end.k1), String(end.k2)] : undefined,
+      read,
+    };
+  };
+}
+
+/**
+ * Best match first: matches in rank order (bm25 / ts_rank), in growing batches, until `need` stories that pass the
+ * filters are met; a story's place is its best item's, which is where the reading meets it first.
+ */
+async function bestFirst(search: Search, need: number): Promise<string[]> {
+  // The FTS5 query stays alone in its subquery (ORDER BY + LIMIT keep SQLite from flattening it into the join):
+  // rank works only where the FTS table is scanned by MATCH.
+  const ranked =
+    search.db.dialect === 'sqlite'
+      ? `SELECT d.item_id AS item, f.score FROM (SELECT rowid AS doc, rank AS score FROM item_search
+           WHERE item_search MATCH ? ORDER BY rank LIMIT ?) f JOIN item_search_docs d ON d.doc = f.doc`
+      : `SELECT item_id AS item, -ts_rank(document, q) AS score FROM item_search, to_tsquery('simple', ?) q
+           WHERE document @@ q ORDER BY ts_rank(document, q) DESC LIMIT ?`;
+  const match = search.db.dialect === 'sqlite' ? fts5Query(search.terms) : tsQuery(search.terms);
+  for (let size = Math.max(4 * need, 200); ; size *= 4) {
+    // Left joins, so that every ranked match is a row (a filtered one has no story): fewer rows than asked means
+    // the index has no more matches.
+    const rows = await search.db.all<{ story: unknown; score: unknown }>(
+      `WITH r AS MATERIALIZED (${ranked})
+       SELECT s.id AS story, r.score FROM r
+         LEFT JOIN items i ON i.id = r.item AND i.matched = 1${sourceClause(search.sources)}
+         LEFT JOIN stories s ON s.id = i.story_id${search.filter.clauses.map((c) => ` AND ${c}`).join('')}
+       ORDER BY r.score, s.published_at DESC, s.id`,
+      [match, size, ...search.sources, ...search.filter.params],
+    );
+    const complete = rows.length < size;
+    // Matches tied with the last one read may continue past the batch, and a tie is ordered by date: only
+    // scores strictly better than the batch's last are settled.
+    const edge = Number(rows[rows.length - 1]?.score);
+    const found: string[] = [];
+    for (const row of rows) {
+      if (!complete && Number(row.score) >= edge) break;
+      if (row.story === null || row.story === undefined) continue;
+      const story = String(row.story);
+      if (!found.includes(story)) found.push(story);
+      if (found.length >= need) return found;
+    }
+    if (complete) return found;
+  }
 }

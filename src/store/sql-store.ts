@@ -10,7 +10,9 @@ import type { Row, SqlDriver, SqlValue } from './driver.ts';
 import { migrate } from './migrations.ts';
 import { SqlDigestStore } from './sql-digest.ts';
 import { listStoryTags } from './sql-slices.ts';
-import { refreshStoryDates, searchStoryRows, storyFilter, storyOrder } from './sql-search.ts';
+import { searchStoryRows, storyFilter, storyOrder } from './sql-search.ts';
+import { refreshStoryDates } from './sql-search-schema.ts';
+import { countStoriesByDay, storeCreatedAt } from './sql-stats.ts';
 import type {
   ClaimOptions,
   ItemQuery,
@@ -18,6 +20,8 @@ import type {
   SearchQuery,
   SourceLease,
   Store,
+  StoryCountQuery,
+  StoryDayCount,
   StoryAssignment,
   StoryQuery,
   StoryTags,
@@ -648,6 +652,14 @@ export class SqlStore implements Store {
 
   async searchStories(query: SearchQuery): Promise<StoryView[]> {
     return this.withItems((await searchStoryRows(this.db, query)).map(rowToStory));
+  }
+
+  countStoriesByDay(query: StoryCountQuery): Promise<StoryDayCount[]> {
+    return countStoriesByDay(this.db, query);
+  }
+
+  createdAt(): Promise<string> {
+    return storeCreatedAt(this.db);
   }
 
   /** Loads the items of many stories in a few queries, representative first, then by publication time. */

@@ -305,6 +305,105 @@ for (const kind of kinds) {
       await store.close();
     });
 
+    it('a page of the newest matches is the same page as sorting every match', async () => {
+      const store = await kind.open();
+      // 600 items in 300 stories with dates spread over a year; some stories gather items months apart, so a
+      // story can be much older than its newest item; words vary so some queries match most items, others few.
+      let seed = 7;
+      const rand = (): number => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      const words = ['мигрант', 'adam', 'söwda', 'trafficking', 'court', 'rare'];
+      const items: Item[] = [];
+      const members = new Map<string, string[]>();
+      for (let i = 0; i < 600; i += 1) {
+        const storyId = `s${i < 300 ? i : Math.floor(rand() * 300)}`;
+        const picked = words.filter((_, w) => rand() < (w === 5 ? 0.02 : 0.6 - w * 0.1));
+        items.push({
+          id: `i${i}`,
+          sourceId: i % 3 === 0 ? 'kun-uz' : 'src-a',
+          url: `https://example.org/i${i}`,
+          title: `${picked.join(' ')} ${i}`,
+          summary: '',
+          categories: [],
+          publishedAt: new Date(
+            Date.UTC(2026, 0, 1) + Math.floor(rand() * 365 * 86_400) * 1000,
+          ).toISOString(),
+          dateGuessed: rand() < 0.1,
+          language: 'en',
+          fetchedAt: NOW,
+        });
+        members.set(storyId, [...(members.get(storyId) ?? []), `i${i}`]);
+      }
+      await store.upsertItems(items);
+      for (const item of items) await store.saveClassification(item.id, classification('trafficking'), 'v1');
+      const stories: Story[] = [...members.keys()].map((id, n) => ({
+        id,
+        representativeItemId: members.get(id)?.[0] ?? '',
+        topics: [n % 2 ? 'trafficking' : 'smuggling'],
+        countries: [],
+        languages: ['en'],
+        firstSeenAt: NOW,
+        updatedAt: NOW,
+      }));
+      await store.saveStories(
+        stories,
+        [...members].flatMap(([storyId, list]) => list.map((itemId) => ({ itemId, storyId }))),
+      );
+      const queries = [
+        { text: 'мигрант' },
+        { text: 'adam söwda' },
+        { text: 'rare' },
+        { text: 'court', topics: ['smuggling'] },
+        { text: 'trafficking', publishedSince: '2026-07-01T00:00:00.000Z' },
+        { text: '', sourceIds: ['kun-uz'] },
+        { text: 'adam', sourceIds: ['kun-uz'] },
+        { text: 'мигрант', order: 'relevance' as const },
+        { text: 'court söwda', order: 'relevance' as const, topics: ['trafficking'] },
+      ];
+      for (const query of queries) {
+        const every = ids(await store.searchStories(query));
+        expect(every.length, JSON.stringify(query)).toBeGreaterThan(0);
+        for (const [limit, offset] of [
+          [1, 0],
+          [10, 0],
+          [10, 10],
+          [50, 0],
+          [7, 140],
+        ] as const) {
+          expect(
+            ids(await store.searchStories({ ...query, limit, offset })),
+            JSON.stringify({ query, limit, offset }),
+          ).toEqual(every.slice(offset, offset + limit));
+        }
+      }
+      await store.close();
+    });
+
+    it('counts stories per day by topic, country or language, with the filters; knows when it was created', async () => {
+      const store = await kind.open();
+      await seed(store, DOCS);
+      const since = '2026-11-22T00:00:00.000Z';
+      expect(await store.countStoriesByDay({ since, kind: 'topic' })).toEqual([
+        { day: '2026-11-22', value: 'trafficking', count: 1 },
+        { day: '2026-11-23', value: 'labour-migration', count: 1 },
+        { day: '2026-11-24', value: 'trafficking', count: 1 },
+        { day: '2026-11-25', value: 'labour-migration', count: 1 },
+        { day: '2026-11-26', value: 'trafficking', count: 1 },
+      ]);
+      expect(await store.countStoriesByDay({ since, kind: 'country', topics: ['labour-migration'] })).toEqual(
+        [
+          { day: '2026-11-23', value: 'uz', count: 1 },
+          { day: '2026-11-25', value: 'tj', count: 1 },
+        ],
+      );
+      const created = await store.createdAt();
+      expect(Date.parse(created)).toBeGreaterThan(Date.parse('2020-01-01T00:00:00.000Z'));
+      expect(await store.createdAt()).toBe(created);
+      await store.close();
+    });
+
     it('dates a story by its first publication, and by the fetch time when no item had a date', async () => {
       const store = await kind.open();
       await seed(store, [
