@@ -129,8 +129,6 @@ function storyTags(n: number): [string, string][] {
   ];
 }
 
-const NOW = '2026-12-01T00:00:00.000Z';
-
 // --- the queries ------------------------------------------------------------------------------------------------
 
 interface Case {
@@ -225,7 +223,7 @@ async function sqlite(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tipwire-bench-search-'));
   const file = join(dir, 'search.db');
   try {
-    (await SqlStore.open(openSqlite(file))).close();
+    await (await SqlStore.open(openSqlite(file))).close();
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = OFF');
