@@ -208,7 +208,7 @@ export async function searchStoryRows(db: SqlDriver, query: SearchQuery): Promis
     ids = await bestFirst(search, need);
   } else {
     if (db.dialect === 'postgres' && terms.terms.length > 0 && (await fewMatches(search)))
-      return everyMatch(db, query, terms, sources);
+      return fewStories(search, offset, need);
     const scan =
       terms.terms.length === 0
         ? itemsByDate(search)
@@ -396,6 +396,26 @@ async function fewMatches(search: Search): Promise<boolean> {
     [tsQuery(search.terms)],
   );
   return Number(row?.n ?? 0) <= FEW;
+}
+
+/**
+ * PostgreSQL, a word with few matches: their stories by GIN, then those stories by id (a join would let the planner
+ * read every story, as it cannot know how few the matches are).
+ */
+async function fewStories(search: Search, offset: number, need: number): Promise<Row[]> {
+  const hits = await search.db.all<{ story: unknown }>(
+    `SELECT DISTINCT i.story_id AS story FROM item_search x JOIN items i ON i.id = x.item_id
+      WHERE x.document @@ to_tsquery('simple', ?) AND i.matched = 1 AND i.story_id IS NOT NULL${sourceClause(search.sources)}`,
+    [tsQuery(search.terms), ...search.sources],
+  );
+  if (hits.length === 0) return [];
+  const ids = hits.map((hit) => String(hit.story));
+  const filters = search.filter.clauses.map((clause) => ` AND ${clause}`).join('');
+  return search.db.all(
+    `SELECT s.* FROM stories s WHERE s.id IN (${placeholders(ids.length)})${filters}
+      ORDER BY ${storyOrder('published')}${pageClause(need - offset, offset)}`,
+    [...ids, ...search.filter.params],
+  );
 }
 
 /**
