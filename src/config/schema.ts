@@ -1,8 +1,9 @@
 // The schemas of config/tipwire.yaml and config/sources.yaml. The same definitions validate at start, generate
 // config/schema/*.json for editors (`tipwire schema`), and give the TypeScript types, so they cannot drift.
 // config/topics.yaml has its schema beside the rule compiler (src/config/topics-schema.ts).
-import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
+import { isCron, isSendTime } from '../core/cron.ts';
+import { isValidTimeZone } from '../core/intl.ts';
 import { DEFAULT_TRACKING_PARAMS } from '../core/tracking.ts';
 
 /** The signing key used when none is configured; startup warns while it is in force. */
@@ -11,7 +12,7 @@ export const DEVELOPMENT_SECRET = 'change-me-tipwire-development-secret';
 const cron = z
   .string()
   .trim()
-  .refine((value) => validateCron(value), 'not a cron expression: 5 or 6 fields, e.g. "*/15 * * * *"');
+  .refine((value) => isCron(value), 'not a cron expression: 5 or 6 fields, e.g. "*/15 * * * *"');
 
 const minutes = z.number().positive();
 
@@ -151,14 +152,7 @@ export const publishSchema = z
 const ianaZone = z
   .string()
   .trim()
-  .refine((zone) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not an IANA time zone such as Asia/Bishkek or UTC');
+  .refine((zone) => isValidTimeZone(zone), 'not an IANA time zone such as Asia/Bishkek or UTC');
 
 export const digestSchema = z
   .object({
@@ -169,8 +163,7 @@ export const digestSchema = z
     schedule: cron
       .default('0 7 * * 1')
       .refine(
-        (value) =>
-          /^(\S+\s+)?\d{1,2}\s+\d{1,2}\s+\*\s+\*\s+(\*|[0-7]|mon|tue|wed|thu|fri|sat|sun)\w*$/i.test(value),
+        (value) => isSendTime(value),
         'digest.schedule must be "MINUTE HOUR * * WEEKDAY", e.g. "0 7 * * 1" for Monday 07:00',
       ),
     timeZone: ianaZone.default('UTC'),

@@ -5,6 +5,7 @@
 // Pure: data in, data out.
 import type { ClassifiedItem, Evidence, IsoDate, Source, StoryView, TopicInfo } from '../core/types.ts';
 import { escapeHtml, htmlToPlainText, sanitizeHtml } from '../core/html.ts';
+import { languageName } from '../core/intl.ts';
 import { cleanText, safeUrl } from './text.ts';
 
 export interface EntryTopic {
@@ -100,26 +101,9 @@ export function plainTitle(raw: string): string {
   return cleanText(raw).replace(/\s+/g, ' ').trim() || '(untitled)';
 }
 
-const displayNames = new Map<string, string>();
-function displayName(kind: 'region' | 'language', code: string): string {
-  const key = `${kind}:${code}`;
-  let name = displayNames.get(key);
-  if (name === undefined) {
-    try {
-      // Languages in their own script (a Kyrgyz reader sees "кыргызча"), countries in English.
-      name =
-        new Intl.DisplayNames([kind === 'language' ? code : 'en'], { type: kind }).of(
-          kind === 'region' ? code.toUpperCase() : code,
-        ) ?? code;
-    } catch {
-      name = code;
-    }
-    displayNames.set(key, name);
-  }
-  return name;
-}
-export const languageName = (code: string): string => displayName('language', code);
-export const countryName = (code: string): string => displayName('region', code);
+// Names of countries and languages: the one Intl helper (core/intl.ts) the pages and the digest use too. Feeds are
+// written in English; a language is named in its own script ("Русский"), so its readers find it.
+export { countryName, languageName } from '../core/intl.ts';
 
 // Content was sanitised when it was stored; publishing sanitises again (a second allowlist pass costs little and
 // covers rows written by older code), but a server re-renders the same stories many times, so results are
