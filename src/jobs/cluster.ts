@@ -61,12 +61,22 @@ export function createClusterer(dedupe: AppConfig['dedupe']): StoryClusterer {
   });
 }
 
+export interface ClusterOutcome {
+  created: number;
+  joined: number;
+  /** Stories written (new or rebuilt). */
+  saved: number;
+  /** Tags of the stories written, before and after: the feed slices whose content changed. */
+  touched: { topics: string[]; countries: string[]; languages: string[] };
+}
+
 export async function clusterItems(
   store: Store,
   items: ClassifiedItem[],
   options: ClusterOptions,
-): Promise<{ created: number; joined: number }> {
-  if (items.length === 0) return { created: 0, joined: 0 };
+): Promise<ClusterOutcome> {
+  if (items.length === 0)
+    return { created: 0, joined: 0, saved: 0, touched: { topics: [], countries: [], languages: [] } };
   const clusterer = options.clusterer ?? createClusterer(options.dedupe);
   clusterer.prune(options.now);
   const since = new Date(options.now.getTime() - options.dedupe.windowDays * 86_400_000).toISOString();
@@ -145,7 +155,20 @@ export async function clusterItems(
     storyId: (assignments.get(item.id) as Assignment).storyId,
   }));
   await store.saveStories(stories, saved);
-  return { created: [...fresh].filter((id) => members.has(id)).length, joined };
+  const topics = new Set<string>();
+  const countries = new Set<string>();
+  const languages = new Set<string>();
+  for (const story of [...stories, ...known.values()]) {
+    for (const topic of story.topics) topics.add(topic);
+    for (const country of story.countries) countries.add(country);
+    for (const language of story.languages) languages.add(language);
+  }
+  return {
+    created: [...fresh].filter((id) => members.has(id)).length,
+    joined,
+    saved: stories.length,
+    touched: { topics: [...topics], countries: [...countries], languages: [...languages] },
+  };
 }
 
 /** Richness: full text beats a teaser; measured on the longer of the two plain texts. */

@@ -24,6 +24,7 @@ import { parseFeed, type ParsedFeed } from '../parse/index.ts';
 import { classifyItem, detectLanguage, type CompiledRules } from '../classify/index.ts';
 import { canonicalUrl, identityKey, withoutTracking, type StoryClusterer } from '../dedupe/index.ts';
 import { clusterItems } from './cluster.ts';
+import type { FeedChanges } from './publish.ts';
 import { describePoll, logSourceFailure, summarisePoll, type PollSummary } from './poll-summary.ts';
 import { deadOwners, processWorker, type WorkerIdentity } from './worker.ts';
 
@@ -59,6 +60,8 @@ export interface PollReport {
   pruned: number;
   /** Counts by outcome, including sources not yet due and those failing in backoff. */
   summary: PollSummary;
+  /** Which feed slices this poll changed, for the export that follows (publishFeeds renders only those). */
+  feedChanges: FeedChanges;
 }
 
 export interface PollDeps {
@@ -558,13 +561,20 @@ export async function runPoll(deps: PollDeps, options: PollOptions = {}): Promis
             now,
             clusterer: deps.clusterer,
           })
-        : { created: 0, joined: 0 };
-    await store.deleteEmptyStories([...ctx.emptied, ...caughtUp.emptied]);
+        : undefined;
+    const deleted = await store.deleteEmptyStories([...ctx.emptied, ...caughtUp.emptied]);
     const cutoff = new Date(
       now.getTime() - config.app.poll.unmatchedRetentionDays * 86_400_000,
     ).toISOString();
     const pruned = await store.pruneUnmatched(cutoff);
-    return { ...caughtUp, clustered, pruned };
+    // A re-classification may change what entries say without touching a story record: export everything then.
+    const feedChanges: FeedChanges =
+      deleted > 0 || caughtUp.classified > 0
+        ? { kind: 'all' }
+        : clustered && clustered.saved > 0
+          ? { kind: 'slices', ...clustered.touched }
+          : { kind: 'none' };
+    return { ...caughtUp, clustered: clustered ?? { created: 0, joined: 0 }, pruned, feedChanges };
   });
   const freshlyJudged = results.reduce((n, r) => n + r.inserted + r.updated, 0);
   const classified = freshlyJudged + maintenance.classified;
@@ -582,6 +592,7 @@ export async function runPoll(deps: PollDeps, options: PollOptions = {}): Promis
     storiesJoined: maintenance.clustered.joined,
     pruned: maintenance.pruned,
     summary: summarisePoll(results),
+    feedChanges: maintenance.feedChanges,
   };
   const { errors, ...counts } = pollReport.summary;
   const storiesCreated = maintenance.clustered.created;

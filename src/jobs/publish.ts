@@ -10,7 +10,7 @@
 // - with publish.websubHub set, the hub is told about every feed URL whose file changed (failures are logged);
 // - the publish marker is bumped, so the HTTP feed cache of the same process (`tipwire run`) serves the new feeds at
 //   once.
-import { mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../core/log.ts';
@@ -181,6 +181,15 @@ function slicePathOnDisk(dir: string, slice: FeedSlice, format: FeedFormat): str
   return join(dir, `${slice.path.slice('/feeds/'.length)}.${format}`);
 }
 
+async function existingFile(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Slices that have files from an earlier export (so they can be emptied, not left stale). */
 async function existingSlices(dir: string): Promise<FeedSlice[]> {
   const found: FeedSlice[] = [];
@@ -238,16 +247,43 @@ export async function pingHub(
 
 // --- the job -----------------------------------------------------------------------------------------------------
 
+/**
+ * What changed since the last export, as the poll saw it: nothing (the export is skipped, unless it never ran),
+ * the stories of some topics, countries and languages (only those slices and the whole feed are rendered), or
+ * anything (everything is rendered; the default, and after a config change).
+ */
+export type FeedChanges =
+  | { kind: 'none' }
+  | { kind: 'slices'; topics: string[]; countries: string[]; languages: string[] }
+  | { kind: 'all' };
+
 export async function publishFeeds(
   store: Store,
   config: Config,
-  options: { now: Date; log: Logger; published?: PublishMarker },
+  options: { now: Date; log: Logger; published?: PublishMarker; changes?: FeedChanges },
 ): Promise<PublishReport> {
   const started = performance.now();
   const log = options.log.child({ job: 'publish' });
   const publish = config.app.publish;
   const dir = resolve(config.app.paths.feeds);
   const topicIds = config.topics.topics.map((t) => t.id);
+  const changes = options.changes ?? { kind: 'all' };
+  if (changes.kind === 'none' && (await existingFile(join(dir, 'all.atom')))) {
+    log.debug({ dir }, 'publish: no story changed; feed files left as they are');
+    return { files: 0, written: 0, unchanged: 0, pinged: 0, ms: Math.round(performance.now() - started) };
+  }
+  const changed =
+    changes.kind === 'slices'
+      ? {
+          topic: new Set(changes.topics),
+          country: new Set(changes.countries),
+          lang: new Set(changes.languages),
+        }
+      : undefined;
+  const wanted = (slice: FeedSlice): boolean =>
+    !changed ||
+    slice.kind === 'all' ||
+    (slice.kind in changed && changed[slice.kind as keyof typeof changed].has(slice.value ?? ''));
 
   const window = feedWindow(options.now, publish);
   const ctx = entryContext(config.app.server.baseUrl, config.sources, config.topics.topics);
@@ -266,7 +302,7 @@ export async function publishFeeds(
     report.files += 1;
     report[outcome] += 1;
   };
-  for (const slice of slices) {
+  for (const slice of slices.filter(wanted)) {
     // Newest first, the order every feed uses.
     const stories = await storiesInSlice(store, slice, window);
     storyCount = Math.max(storyCount, stories.length);

@@ -2,7 +2,7 @@
 // the next poll (even one where every feed answers 304), drops the stories that lost their items and makes the
 // ones that gained; rows a crashed or older writer left unjudged, or judged without a story, are finished by the
 // next poll; and a fresh poll writes every item already classified (nothing left for a catch-up).
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileClassifier } from '../../src/jobs/classify.ts';
@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { createHostLimiter } from '../../src/fetch/index.ts';
 import { runPoll, type PollDeps } from '../../src/jobs/poll.ts';
+import { publishFeeds } from '../../src/jobs/publish.ts';
 import { openStore, type SqlStore } from '../../src/store/index.ts';
 import { serveFeed, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { writeTestConfig } from '../helpers/config.ts';
@@ -74,10 +75,14 @@ const storyTopics = async (): Promise<string[][]> =>
   (await store.listStories({})).map((story) => story.topics).sort();
 
 describe('poll catch-up queues', () => {
+  // (the export after each poll is tested at the end: 'exports only what the poll changed')
   it('a fresh poll stores every item already classified, and clusters the matched ones', async () => {
     const d = deps();
     const report = await runPoll(d);
     expect(report).toMatchObject({ classified: 3, matched: 2, storiesCreated: 2 });
+    expect(report.feedChanges).toMatchObject({ kind: 'slices', countries: ['kg'], languages: ['en'] });
+    if (report.feedChanges.kind === 'slices')
+      expect(report.feedChanges.topics.sort()).toEqual(['harvest', 'trafficking']);
     expect(await store.countItems({ notClassifiedWith: d.rules.version })).toBe(0);
     expect(await storyTopics()).toEqual([['harvest'], ['trafficking']]);
   });
@@ -91,8 +96,13 @@ describe('poll catch-up queues', () => {
     expect(await store.countItems({ notClassifiedWith: d.rules.version })).toBe(0);
     // The harvest story lost its only item and is gone; the football item opened one.
     expect(await storyTopics()).toEqual([['football'], ['trafficking']]);
-    // Nothing is left to catch up: the next poll judges nothing again.
-    expect(await runPoll(d, { force: true })).toMatchObject({ classified: 0, storiesCreated: 0 });
+    expect(report.feedChanges).toEqual({ kind: 'all' });
+    // Nothing is left to catch up: the next poll judges nothing again, and changes no feed.
+    expect(await runPoll(d, { force: true })).toMatchObject({
+      classified: 0,
+      storiesCreated: 0,
+      feedChanges: { kind: 'none' },
+    });
   });
 
   it('rows a crashed or older writer left unjudged, or judged without a story, are finished by the next poll', async () => {
@@ -134,5 +144,27 @@ describe('poll catch-up queues', () => {
     expect((await store.getItem('judged-no-story'))?.storyId).toBeDefined();
     expect(await store.listUnclusteredIds()).toEqual([]);
     expect(await store.countItems({ notClassifiedWith: d.rules.version })).toBe(0);
+  });
+
+  it('exports only what the poll changed: nothing after an unchanged poll, the touched slices after a new story', async () => {
+    const d = deps();
+    const feeds = join(dir, 'feeds');
+    const full = await publishFeeds(store, d.config, { now: new Date(), log: silentLogger });
+    expect(full.files).toBeGreaterThan(0);
+    const before = statSync(join(feeds, 'all.atom')).mtimeMs;
+    const none = await publishFeeds(store, d.config, {
+      now: new Date(),
+      log: silentLogger,
+      changes: { kind: 'none' },
+    });
+    expect(none.files).toBe(0);
+    expect(statSync(join(feeds, 'all.atom')).mtimeMs).toBe(before);
+    const some = await publishFeeds(store, d.config, {
+      now: new Date(),
+      log: silentLogger,
+      changes: { kind: 'slices', topics: ['football'], countries: [], languages: [] },
+    });
+    // The whole feed and the football slice, three formats each, and sources.opml.
+    expect(some.files).toBe(2 * 3 + 1);
   });
 });

@@ -78,8 +78,16 @@ export const pollCommand = defineCommand({
         `\n${describePoll(report.summary, { matched: report.matched, storiesCreated: report.storiesCreated })}\n`,
       );
       if (!args.values['no-publish']) {
-        const published = await publishFeeds(store, config, { now: new Date(), log: ctx.log });
-        ctx.stdout.write(`feeds: ${published.files} files written to ${config.app.paths.feeds}\n`);
+        const published = await publishFeeds(store, config, {
+          now: new Date(),
+          log: ctx.log,
+          changes: report.feedChanges,
+        });
+        ctx.stdout.write(
+          published.files > 0
+            ? `feeds: ${published.files} files written to ${config.app.paths.feeds}\n`
+            : `feeds: no story changed, ${config.app.paths.feeds} left as it is\n`,
+        );
       }
       return failed > 0 ? EXIT.failed : EXIT.ok;
     } finally {

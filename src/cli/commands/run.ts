@@ -43,6 +43,7 @@ export const runCommand = defineCommand({
     let limiter = createPollLimiter(config);
     const status: { startedAt: string; lastPoll?: PollReport } = { startedAt: new Date().toISOString() };
     const scheduler = new Scheduler(log);
+    let exportAll = true;
 
     const jobs = (current: Config): ScheduledJob[] => {
       const digestWake = digestWakeSchedule(current);
@@ -52,7 +53,10 @@ export const runCommand = defineCommand({
           cron: current.app.poll.schedule,
           run: async (signal) => {
             status.lastPoll = await runPoll({ store, config, rules, limiter, log, clusterer }, { signal });
-            await publishFeeds(store, config, { now: new Date(), log, published: app.published });
+            // The first export after a start or a config change renders everything (titles, sources may differ).
+            const changes = exportAll ? undefined : status.lastPoll.feedChanges;
+            exportAll = false;
+            await publishFeeds(store, config, { now: new Date(), log, published: app.published, changes });
           },
         },
         {
@@ -78,6 +82,7 @@ export const runCommand = defineCommand({
       onChange: async (next) => {
         config = listening ? withListenAddress(next, listening) : next;
         rules = compileClassifier(next);
+        exportAll = true;
         clusterer = createClusterer(next.app.dedupe);
         limiter = createPollLimiter(next);
         scheduler.set(jobs(next));
