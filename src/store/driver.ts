@@ -33,6 +33,9 @@ export function openSqlite(file: string): SqlDriver {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // A checkpoint every ~40 MB of WAL instead of every 4 MB: a poll writes the same index pages over and over, and
+  // each checkpoint copies them to the database file and syncs it (measured: commit time about halved).
+  db.pragma('wal_autocheckpoint = 10000');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   const statements = new Map<string, Database.Statement>();
