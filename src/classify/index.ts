@@ -22,7 +22,14 @@ import { RuleErrors, TermSyntaxError, type RuleProblem } from './rules.ts';
 import { countriesInTokens } from './countries.ts';
 import { featureText } from './features.ts';
 import type { FeatureText } from './features.ts';
-import { MODEL_FORMAT, compileModel, modelLogits, sigmoid, strongestFeatures } from './model.ts';
+import {
+  MODEL_FORMAT,
+  combinedScore,
+  compileModel,
+  modelLogits,
+  sigmoid,
+  strongestFeatures,
+} from './model.ts';
 import type { CompiledModel, RelevanceModelFile } from './model.ts';
 
 export { detectLanguage, LANGUAGES } from '../text/index.ts';
@@ -169,66 +176,143 @@ export interface TopicJudgement extends TopicScore {
   features?: FeatureWeight[] | undefined;
 }
 
-interface Judged {
+/** The model's first step: is the item about any topic at all. */
+export interface RelevanceJudgement {
+  relevance: number;
+  threshold: number;
+  relevant: boolean;
+  features?: FeatureWeight[] | undefined;
+}
+
+/** What the classifier decided about one item, before any explanation is built (the poll path needs no more). */
+interface Decision {
   language: string;
   title: Tokens;
   summary: Tokens;
-  judgements: TopicJudgement[];
+  scores: TopicScore[];
+  /** Per rules topic: assigned. */
+  assigned: boolean[];
+  /** Per rules topic: the model's probability (NaN: the rules decided). */
+  probability: Float64Array | undefined;
+  relevance?: { p: number; threshold: number; relevant: boolean } | undefined;
+  /** Present when the model decided: what strongestFeatures reads (built on first use). */
+  text?: (() => FeatureText) | undefined;
 }
 
-function judge(rules: CompiledRules, item: ClassifyInput, explainAll: boolean): Judged {
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function decide(rules: CompiledRules, item: ClassifyInput): Decision {
   const title = tokenize(item.title);
   const summary = tokenize(item.summary);
   const language = itemLanguage(item);
   const scores = scoreTokens(rules.engine, title, summary);
+  const assigned = scores.map((score) => score.assigned);
   const model = rules.model;
-  if (model === undefined || !model.languages.has(language.slice(0, 2))) {
-    return {
-      language,
-      title,
-      summary,
-      judgements: scores.map((score) => ({ ...score, decidedBy: 'rules' })),
-    };
+  // The model judges the items some topic term touched (a weak one is enough); an item no term touches is about
+  // none of the topics, and costs no more than the rules.
+  const touched = scores.some((score) => score.hits.length > 0);
+  if (model === undefined || !touched || !model.languages.has(language.slice(0, 2)))
+    return { language, title, summary, scores, assigned, probability: undefined };
+  let cached: FeatureText | undefined;
+  const text = (): FeatureText => (cached ??= featureText(title, summary, language.slice(0, 2)));
+  const verdict = modelLogits(model, title, summary, language.slice(0, 2), scores, text);
+  let relevance: Decision['relevance'];
+  if (!Number.isNaN(verdict.any)) {
+    const gate = model.topics[model.anyIndex] as { threshold: number; rescue?: number | undefined };
+    const rulesFound = assigned.some(Boolean);
+    const threshold = rulesFound ? gate.threshold : Math.max(gate.threshold, gate.rescue ?? gate.threshold);
+    const p = sigmoid(verdict.any);
+    relevance = { p, threshold, relevant: p >= threshold };
   }
-  const text: FeatureText = featureText(title, summary, language.slice(0, 2));
-  const logits = modelLogits(model, text, scores);
-  const judgements = scores.map((score, r): TopicJudgement => {
-    const z = logits[r] as number;
-    if (Number.isNaN(z)) return { ...score, decidedBy: 'rules' };
-    const topic = model.topics[model.topicIndex[r] as number] as {
-      threshold: number;
-      logitThreshold: number;
-    };
-    const assigned = z >= topic.logitThreshold;
+  const probability = new Float64Array(scores.length);
+  let any = false;
+  for (let r = 0; r < scores.length; r++) {
+    const z = verdict.topics[r] as number;
+    probability[r] = Number.isNaN(z) ? Number.NaN : sigmoid(z);
+    if (Number.isNaN(z)) continue;
+    const topic = model.topics[model.topicIndex[r] as number] as { logitThreshold: number };
+    assigned[r] = (relevance?.relevant ?? true) && z >= topic.logitThreshold;
+    any ||= assigned[r] as boolean;
+  }
+  // A relevant item that no topic scorer takes keeps the topics the rules assign.
+  if (relevance?.relevant === true && !any)
+    for (let r = 0; r < scores.length; r++)
+      if (!Number.isNaN(probability[r] as number) && (scores[r] as TopicScore).assigned) assigned[r] = true;
+  return { language, title, summary, scores, assigned, probability, relevance, text };
+}
+
+function judge(
+  rules: CompiledRules,
+  item: ClassifyInput,
+): {
+  language: string;
+  relevance?: RelevanceJudgement | undefined;
+  judgements: TopicJudgement[];
+} {
+  const d = decide(rules, item);
+  const model = rules.model;
+  const judgements = d.scores.map((score, r): TopicJudgement => {
+    const p = d.probability?.[r];
+    if (p === undefined || Number.isNaN(p) || model === undefined || d.text === undefined)
+      return { ...score, assigned: d.assigned[r] as boolean, decidedBy: 'rules' };
     return {
       ...score,
-      assigned,
+      assigned: d.assigned[r] as boolean,
       decidedBy: 'model',
-      relevance: Math.round(sigmoid(z) * 1000) / 1000,
-      modelThreshold: topic.threshold,
-      features: assigned || explainAll ? strongestFeatures(model, text, score, r) : undefined,
+      relevance: round3(p),
+      modelThreshold: (model.topics[model.topicIndex[r] as number] as { threshold: number }).threshold,
+      features: strongestFeatures(model, d.text(), score, model.topicIndex[r] as number),
     };
   });
-  return { language, title, summary, judgements };
+  const relevance =
+    d.relevance === undefined || model === undefined || d.text === undefined
+      ? undefined
+      : {
+          relevance: round3(d.relevance.p),
+          threshold: d.relevance.threshold,
+          relevant: d.relevance.relevant,
+          features: strongestFeatures(model, d.text(), combinedScore(d.scores), model.anyIndex),
+        };
+  return { language: d.language, relevance, judgements };
+}
+
+/** The whole judgement of one item, for explain: language, the model's relevance step, every topic. */
+export function judgeItem(
+  rules: CompiledRules,
+  item: ClassifyInput,
+): { language: string; relevance?: RelevanceJudgement | undefined; judgements: TopicJudgement[] } {
+  const { language, relevance, judgements } = judge(rules, item);
+  return { language, relevance, judgements: judgements.sort(byVerdict) };
+}
+
+function byVerdict(a: TopicJudgement, b: TopicJudgement): number {
+  return (b.relevance ?? 0) - (a.relevance ?? 0) || b.score - a.score;
 }
 
 /** Every topic's judgement (assigned or not) with its evidence, the most relevant first. */
 export function scoreItem(rules: CompiledRules, item: ClassifyInput): TopicJudgement[] {
-  return judge(rules, item, true).judgements.sort(
-    (a, b) => (b.relevance ?? 0) - (a.relevance ?? 0) || b.score - a.score,
-  );
+  return judge(rules, item).judgements.sort(byVerdict);
 }
 
 export function classifyItem(rules: CompiledRules, item: ClassifyInput): Classification {
-  const { language, title, summary, judgements } = judge(rules, item, false);
-  const topics: TopicMatch[] = judgements
-    .filter((j) => j.assigned)
-    .sort((a, b) => (b.relevance ?? 0) - (a.relevance ?? 0) || b.score - a.score)
-    .map((j) => ({
-      topic: j.topic,
-      score: j.score,
-      evidence: j.evidence,
-      ...(j.relevance === undefined ? {} : { relevance: j.relevance, features: j.features }),
-    }));
-  return { language, topics, countries: countriesInTokens([title, summary]) };
+  const d = decide(rules, item);
+  const topics: TopicMatch[] = [];
+  for (let r = 0; r < d.scores.length; r++) {
+    if (!(d.assigned[r] as boolean)) continue;
+    const score = d.scores[r] as TopicScore;
+    const p = d.probability?.[r];
+    const model = rules.model;
+    if (p === undefined || Number.isNaN(p) || model === undefined || d.text === undefined)
+      topics.push({ topic: score.topic, score: score.score, evidence: score.evidence });
+    else
+      topics.push({
+        topic: score.topic,
+        score: score.score,
+        evidence: score.evidence,
+        relevance: round3(p),
+        features: strongestFeatures(model, d.text(), score, model.topicIndex[r] as number),
+      });
+  }
+  topics.sort((a, b) => (b.relevance ?? 0) - (a.relevance ?? 0) || b.score - a.score);
+  return { language: d.language, topics, countries: countriesInTokens([d.title, d.summary]) };
 }

@@ -10,14 +10,15 @@
 //   4. thresholds: the items are split into `folds` groups (by `group`, e.g. day or source, else by id), a model is
 //      trained on all groups but one and scores the one left out; each topic's threshold is the probability that
 //      maximises F-beta (beta < 1 favours precision) on those out-of-fold scores — never on the items a model saw;
+//      a topic with few labelled items takes the threshold chosen over every topic's scores together;
 //   5. the final model is trained on every item and carries those thresholds.
 // Languages with fewer than `minLanguageItems` labelled items are not listed in the file: the rules decide for them.
 import { stableId } from '../core/hash.ts';
 import { detectLanguage, tokenize } from '../text/index.ts';
 import { scoreTokens } from './engine.ts';
 import type { TopicScore } from './engine.ts';
-import { featureText, itemFeatures, topicFeatures } from './features.ts';
-import { MODEL_FORMAT, logit } from './model.ts';
+import { featureName, featureText, itemFeatures, topicFeatures } from './features.ts';
+import { ANY, MODEL_FORMAT, combinedScore, logit } from './model.ts';
 import type { RelevanceModelFile } from './model.ts';
 import type { CompiledRules } from './index.ts';
 
@@ -35,12 +36,24 @@ export interface TrainOptions {
   seed: number;
   epochs: number;
   l2: number;
+  /**
+   * L2 of the word features (w:, t:, b:, x:), kept stronger than that of the rule features: words learn what the
+   * labelled days were about (football was never relevant there), which misleads on the next day's news; where the
+   * terms stand carries over.
+   */
+  wordL2: number;
   learningRate: number;
   minCount: number;
   folds: number;
   /** F-beta for threshold choice: 0.5 weighs precision twice as much as recall. */
   beta: number;
+  /** A topic with fewer labelled items than this takes the threshold chosen over all topics' scores together. */
+  minTopicPositives: number;
   minLanguageItems: number;
+  /** Weight of a positive example's loss (positives are rare: a few in a hundred). */
+  positiveWeight: number;
+  /** Weights smaller than this (in absolute value) are left out of the file: they change no verdict. */
+  prune: number;
   /** Words for the file's `trained.source` (where the labels came from). */
   source: string;
 }
@@ -49,11 +62,15 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 20_221_214,
   epochs: 30,
   l2: 1e-4,
+  wordL2: 3e-3,
   learningRate: 0.2,
-  minCount: 2,
+  minCount: 3,
   folds: 5,
   beta: 0.7,
-  minLanguageItems: 30,
+  minTopicPositives: 20,
+  minLanguageItems: 100,
+  prune: 0.01,
+  positiveWeight: 1,
   source: 'labelled items',
 };
 
@@ -71,12 +88,18 @@ interface Prepared {
   itemNames: [string, number][][];
   topicNames: [string, number][][][];
   languages: string[];
+  /** Per item: the rules assign it some topic. */
+  ruleFound: boolean[];
+  /** Per item: some topic term matched (the model judges only these; the others are about no topic). */
+  touched: boolean[];
 }
 
 function prepare(rules: CompiledRules, items: TrainingItem[]): Prepared {
   const itemNames: [string, number][][] = [];
   const topicNames: [string, number][][][] = [];
   const languages: string[] = [];
+  const ruleFound: boolean[] = [];
+  const touched: boolean[] = [];
   for (const item of items) {
     const title = tokenize(item.title);
     const summary = tokenize(item.summary);
@@ -84,18 +107,23 @@ function prepare(rules: CompiledRules, items: TrainingItem[]): Prepared {
     languages.push(language);
     const text = featureText(title, summary, language);
     const scores: TopicScore[] = scoreTokens(rules.engine, title, summary);
+    ruleFound.push(scores.some((score) => score.assigned));
+    touched.push(scores.some((score) => score.hits.length > 0));
     const own: [string, number][] = [];
-    itemFeatures(text, (name, value) => own.push([name, value]));
+    itemFeatures(text, (kind, key, value, key2) => own.push([featureName(kind, key, key2), value]));
     itemNames.push(own);
+    // One list per topic, then one for the relevance scorer (every topic's matches together).
     topicNames.push(
-      scores.map((score) => {
+      [...scores, combinedScore(scores)].map((score) => {
         const list: [string, number][] = [];
-        topicFeatures(text, score, (name, value) => list.push([name, value]));
+        topicFeatures(text, score, (kind, key, value, key2) =>
+          list.push([featureName(kind, key, key2), value]),
+        );
         return list;
       }),
     );
   }
-  return { itemNames, topicNames, languages };
+  return { itemNames, topicNames, languages, ruleFound, touched };
 }
 
 /** Mulberry32: a small seeded generator, so example order is the same on every machine. */
@@ -141,6 +169,7 @@ function examples(
   const out: Example[] = [];
   for (const i of subset) {
     const truth = new Set((items[i] as TrainingItem).topics);
+    if (truth.size > 0) truth.add(ANY);
     topics.forEach((topic, t) => {
       const merged = new Map<number, number>();
       const add = ([name, value]: [string, number]): void => {
@@ -171,6 +200,8 @@ function fit(data: Example[], vocab: Map<string, number>, topics: number, option
   const order = data.map((_, i) => i);
   const random = generator(options.seed);
   const lr = options.learningRate;
+  const names = [...vocab.keys()];
+  const l2 = Float64Array.from(names, (name) => (/^[wtbx]:/.test(name) ? options.wordL2 : options.l2));
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -187,20 +218,20 @@ function fit(data: Example[], vocab: Map<string, number>, topics: number, option
         z += (ex.values[k] as number) * ((w[base] as number) + (w[base + t + 1] as number));
       }
       const p = 1 / (1 + Math.exp(-z));
-      const err = p - ex.label;
+      const err = (p - ex.label) * (ex.label === 1 ? options.positiveWeight : 1);
       biasG2[t] = (biasG2[t] as number) + err * err;
       bias[t] = (bias[t] as number) - (lr * err) / Math.sqrt(biasG2[t] as number);
       for (let k = 0; k < ex.ids.length; k++) {
         const v = ex.values[k] as number;
+        const lambda = l2[ex.ids[k] as number] as number;
         for (const slot of [(ex.ids[k] as number) * width, (ex.ids[k] as number) * width + t + 1]) {
-          const grad = err * v + options.l2 * (w[slot] as number);
+          const grad = err * v + lambda * (w[slot] as number);
           g2[slot] = (g2[slot] as number) + grad * grad;
           w[slot] = (w[slot] as number) - (lr * grad) / Math.sqrt(g2[slot] as number);
         }
       }
     }
   }
-  const names = [...vocab.keys()];
   return { names, w, bias };
 }
 
@@ -215,14 +246,17 @@ function predict(weights: Weights, topics: number, ex: Example): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Out-of-fold probability of every (item, topic), by leaving one group of items out at a time. */
+/**
+ * Out-of-fold probability of every (item, scorer) — the rules' topics in order, then relevance ("*") — by leaving
+ * one group of items out at a time.
+ */
 export function outOfFold(
   rules: CompiledRules,
   items: TrainingItem[],
   options: TrainOptions,
   prepared = prepare(rules, items),
 ): Float64Array[] {
-  const topics = rules.topics.map((t) => t.id);
+  const topics = [...rules.topics.map((t) => t.id), ANY];
   const groups = [...new Set(items.map((item) => item.group ?? item.id))].sort();
   // Groups go to folds round-robin in a seeded order, so a fold is a mix of days/sources rather than one big one.
   const random = generator(options.seed ^ 0x5bd1e995);
@@ -284,16 +318,52 @@ export function trainModel(
   partial: Partial<TrainOptions> = {},
 ): TrainResult {
   const options = { ...DEFAULT_TRAIN_OPTIONS, ...partial };
-  const topics = rules.topics.map((t) => t.id);
+  const ruleTopics = rules.topics.map((t) => t.id);
+  const topics = [...ruleTopics, ANY];
   const prepared = prepare(rules, items);
-  const oof = outOfFold(rules, items, options, prepared);
-  const thresholds = topics.map((topic, t) =>
+  // Thresholds are chosen as the classifier will decide: an item no term touched gets no topic whatever it scores.
+  const oof = outOfFold(rules, items, options, prepared).map((row, i) =>
+    prepared.touched[i] ? row : new Float64Array(row.length),
+  );
+  const a = ruleTopics.length;
+  const anyThreshold = bestThreshold(
+    oof.map((row) => row[a] as number),
+    items.map((item) => item.topics.length > 0),
+    options.beta,
+  );
+  // Items the rules assign no topic: relevance takes one only at a threshold chosen among them alone (at least the
+  // general one).
+  const ruleFound = prepared.ruleFound;
+  const rescue = Math.max(
+    anyThreshold,
     bestThreshold(
-      oof.map((row) => row[t] as number),
-      items.map((item) => item.topics.includes(topic)),
+      oof.filter((_, i) => !ruleFound[i]).map((row) => row[a] as number),
+      items.filter((_, i) => !ruleFound[i]).map((item) => item.topics.length > 0),
       options.beta,
     ),
   );
+  // A topic's threshold is chosen among the items relevance lets through (the others get no topic whatever it says).
+  const passes = (row: Float64Array, i: number): boolean =>
+    (row[a] as number) >= (ruleFound[i] ? anyThreshold : rescue);
+  const gated = (row: Float64Array, t: number, i: number): number =>
+    passes(row, i) ? (row[t] as number) : 0;
+  const pooled = bestThreshold(
+    oof.flatMap((row, i) => ruleTopics.map((_, t) => gated(row, t, i))),
+    items.flatMap((item) => ruleTopics.map((topic) => item.topics.includes(topic))),
+    options.beta,
+  );
+  const thresholds = [
+    ...ruleTopics.map((topic, t) => {
+      const labels = items.map((item) => item.topics.includes(topic));
+      if (labels.filter(Boolean).length < options.minTopicPositives) return pooled;
+      return bestThreshold(
+        oof.map((row, i) => gated(row, t, i)),
+        labels,
+        options.beta,
+      );
+    }),
+    anyThreshold,
+  ];
   const all = items.map((_, i) => i);
   const vocab = vocabulary(prepared, all, options.minCount);
   const fitted = fit(examples(prepared, items, all, topics, vocab), vocab, topics.length, options);
@@ -301,8 +371,8 @@ export function trainModel(
   const weights: Record<string, number> = {};
   fitted.names.forEach((name, id) => {
     for (let slot = 0; slot < width; slot++) {
-      const value = Math.round((fitted.w[id * width + slot] as number) * 10_000) / 10_000;
-      if (Math.abs(value) < 0.001) continue;
+      const value = Math.round((fitted.w[id * width + slot] as number) * 1000) / 1000;
+      if (Math.abs(value) < options.prune) continue;
       weights[slot === 0 ? name : `${topics[slot - 1]}|${name}`] = value;
     }
   });
@@ -310,7 +380,9 @@ export function trainModel(
   const languageCounts: Record<string, number> = {};
   for (const lang of prepared.languages) languageCounts[lang] = (languageCounts[lang] ?? 0) + 1;
   const positives: Record<string, number> = {};
-  for (const topic of topics) positives[topic] = items.filter((item) => item.topics.includes(topic)).length;
+  for (const topic of ruleTopics)
+    positives[topic] = items.filter((item) => item.topics.includes(topic)).length;
+  positives[ANY] = items.filter((item) => item.topics.length > 0).length;
   const body = {
     trained: {
       items: items.length,
@@ -331,6 +403,7 @@ export function trainModel(
       id,
       bias: Math.round((fitted.bias[t] as number) * 10_000) / 10_000,
       threshold: thresholds[t] as number,
+      ...(id === ANY ? { rescue } : {}),
     })),
     weights: sortedWeights,
   };

@@ -29,6 +29,7 @@ export const modelFileSchema = z
           id: z.string().min(1),
           bias: z.number(),
           threshold: z.number().min(0).max(1),
+          rescue: z.number().min(0).max(1).optional(),
         })
         .strict(),
     ),

@@ -5,8 +5,14 @@
 import { TipwireError } from '../core/errors.ts';
 import type { ClassifiedItem } from '../core/types.ts';
 import { stableId } from '../core/hash.ts';
-import { compileRules, itemLanguage, scoreItem } from '../classify/index.ts';
-import type { CompiledRules, RelevanceModelFile, TopicJudgement, TopicsInput } from '../classify/index.ts';
+import { compileRules, judgeItem } from '../classify/index.ts';
+import type {
+  CompiledRules,
+  RelevanceJudgement,
+  RelevanceModelFile,
+  TopicJudgement,
+  TopicsInput,
+} from '../classify/index.ts';
 import { evaluate, formatComparison, formatReport, parseLabelled } from '../classify/eval.ts';
 import type { EvalReport, LabelledItem } from '../classify/eval.ts';
 import { trainModel } from '../classify/train.ts';
@@ -34,11 +40,11 @@ export interface TrainOutcome {
  */
 export function trainFromLabelled(
   topics: TopicsInput,
-  text: string,
-  file: string,
+  files: { text: string; file: string }[],
   options: Partial<TrainOptions> = {},
 ): TrainOutcome {
-  const items = parseLabelled(text, file);
+  const items = files.flatMap(({ text, file }) => parseLabelled(text, file));
+  const file = files.map((f) => f.file).join(' + ');
   if (items.length === 0) throw new TipwireError('USAGE', `${file}: no labelled items`);
   const rules = compileRules(topics);
   const { model } = trainModel(
@@ -90,6 +96,8 @@ export function compareLabelled(
 
 export interface Explanation {
   language: string;
+  /** The model's first step (about any topic?), when the model decided. */
+  relevance?: RelevanceJudgement | undefined;
   judgements: TopicJudgement[];
 }
 
@@ -98,7 +106,7 @@ export function explainText(
   rules: CompiledRules,
   input: { title: string; summary: string; language?: string | undefined },
 ): Explanation {
-  return { language: itemLanguage(input), judgements: scoreItem(rules, input) };
+  return judgeItem(rules, input);
 }
 
 export interface StoredExplanation extends Explanation {

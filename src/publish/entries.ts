@@ -3,7 +3,15 @@
 // Text is made safe here, at the assignment: titles and summaries reduced to plain text, content re-sanitised with
 // the shared allowlist, control characters stripped, every URL validated (a bad one is dropped, never thrown).
 // Pure: data in, data out.
-import type { ClassifiedItem, Evidence, IsoDate, Source, StoryView, TopicInfo } from '../core/types.ts';
+import type {
+  ClassifiedItem,
+  Evidence,
+  FeatureWeight,
+  IsoDate,
+  Source,
+  StoryView,
+  TopicInfo,
+} from '../core/types.ts';
 import { escapeHtml, htmlToPlainText, sanitizeHtml } from '../core/html.ts';
 import { languageName } from '../core/intl.ts';
 import { cleanText, safeUrl } from './text.ts';
@@ -13,6 +21,9 @@ export interface EntryTopic {
   name: string;
   score: number;
   evidence: Evidence[];
+  /** The relevance model's probability and its strongest features for and against, when the model decided. */
+  relevance?: number | undefined;
+  features?: FeatureWeight[] | undefined;
 }
 
 export interface EntryLink {
@@ -153,6 +164,15 @@ function topicsOf(story: StoryView, ctx: EntryContext): EntryTopic[] {
         term: cleanText(e.term),
         match: cleanText(e.match),
       })),
+      ...(match?.relevance === undefined
+        ? {}
+        : {
+            relevance: match.relevance,
+            features: (match.features ?? []).map((f) => ({
+              feature: cleanText(f.feature),
+              weight: f.weight,
+            })),
+          }),
     };
   });
 }

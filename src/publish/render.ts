@@ -291,6 +291,12 @@ function renderJsonFeed(entries: readonly FeedEntry[], meta: FeedMeta): string {
         name: t.name,
         score: t.score,
         evidence: t.evidence.map((e) => ({ term: e.term, field: e.field, match: e.match, weight: e.weight })),
+        ...(t.relevance === undefined
+          ? {}
+          : {
+              relevance: t.relevance,
+              features: (t.features ?? []).map((f) => ({ feature: f.feature, weight: f.weight })),
+            }),
       })),
       countries: entry.countries,
       languages: entry.languages,

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TipwireError } from '../../core/errors.ts';
 import { classifyItem, ruleProblems } from '../../classify/index.ts';
-import type { CompiledRules, TopicJudgement } from '../../classify/index.ts';
+import type { CompiledRules } from '../../classify/index.ts';
+import type { FeatureWeight } from '../../core/types.ts';
 import { CONFIG_FILES, loadModelFile, loadTopicsFile } from '../../config/load.ts';
 import {
   compareLabelled,
@@ -21,6 +22,7 @@ import {
   explainStored,
   explainText,
   trainFromLabelled,
+  type Explanation,
 } from '../../jobs/classify.ts';
 import { EXIT, type Command, type CommandContext, type ParsedArgs } from '../command.ts';
 
@@ -60,8 +62,22 @@ function readArgFile(file: string): string {
   }
 }
 
-function formatJudgements(judgements: TopicJudgement[]): string {
+function formatFeatures(features: FeatureWeight[] | undefined, lines: string[]): void {
+  if (features === undefined || features.length === 0) return;
+  const pro = features.filter((f) => f.weight > 0);
+  const con = features.filter((f) => f.weight < 0);
+  if (pro.length > 0) lines.push(`    for:     ${pro.map((f) => `${f.feature} +${f.weight}`).join(', ')}`);
+  if (con.length > 0) lines.push(`    against: ${con.map((f) => `${f.feature} ${f.weight}`).join(', ')}`);
+}
+
+function formatJudgements({ relevance, judgements }: Explanation): string {
   const lines: string[] = [];
+  if (relevance !== undefined) {
+    lines.push(
+      `about any topic: ${relevance.relevant ? 'yes' : 'no'} — model: relevance ${relevance.relevance} / threshold ${relevance.threshold}`,
+    );
+    formatFeatures(relevance.features, lines);
+  }
   for (const j of judgements) {
     const mark = j.assigned
       ? 'ASSIGNED'
@@ -159,9 +175,9 @@ export const explainCommand: Command = {
         summary: typeof args.values.summary === 'string' ? args.values.summary : '',
         language: typeof args.values.lang === 'string' ? args.values.lang : undefined,
       };
-      const { language, judgements } = explainText(rules, input);
-      ctx.stdout.write(`language: ${language}   classifier ${rules.version}\n`);
-      ctx.stdout.write(formatJudgements(judgements));
+      const explained = explainText(rules, input);
+      ctx.stdout.write(`language: ${explained.language}   classifier ${rules.version}\n`);
+      ctx.stdout.write(formatJudgements(explained));
       return EXIT.ok;
     }
     if (ref === undefined)
@@ -175,7 +191,7 @@ export const explainCommand: Command = {
         ctx.stderr.write(`no item or story for ${ref}\n`);
         return EXIT.failed;
       }
-      for (const { item, language, judgements } of found) {
+      for (const { item, ...explained } of found) {
         ctx.stdout.write(
           `${item.id}  ${item.sourceId}  ${item.publishedAt}\n${item.title}\n${item.link ?? ''}\n\n`,
         );
@@ -192,8 +208,10 @@ export const explainCommand: Command = {
             `stored: language ${stored.language}, topics ${topics || 'none'}, countries ${stored.countries.join(', ') || 'none'}\n`,
           );
         }
-        ctx.stdout.write(`\nunder the current classifier (${rules.version}), language ${language}:\n`);
-        ctx.stdout.write(formatJudgements(judgements));
+        ctx.stdout.write(
+          `\nunder the current classifier (${rules.version}), language ${explained.language}:\n`,
+        );
+        ctx.stdout.write(formatJudgements(explained));
         ctx.stdout.write('\n');
       }
       return EXIT.ok;
@@ -249,7 +267,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary:
     'train the relevance model from labelled JSON Lines and write it beside the topic rules (config/model.json)',
-  usage: 'FILE.jsonl [--out FILE] [--topics FILE] [--seed N] [--epochs N]',
+  usage: 'FILE.jsonl [FILE.jsonl …] [--out FILE] [--topics FILE] [--seed N] [--epochs N]',
   options: {
     out: { type: 'string' },
     topics: { type: 'string' },
@@ -257,9 +275,9 @@ export const trainCommand: Command = {
     epochs: { type: 'string' },
   },
   async run(args, ctx) {
-    const file = args.positionals[0];
-    if (file === undefined) throw new TipwireError('USAGE', 'train needs a FILE.jsonl of labelled items');
-    const text = readArgFile(file);
+    if (args.positionals.length === 0)
+      throw new TipwireError('USAGE', 'train needs one or more FILE.jsonl of labelled items');
+    const files = args.positionals.map((file) => ({ file, text: readArgFile(file) }));
     const topicsFile = args.values.topics;
     const topics =
       typeof topicsFile === 'string'
@@ -274,7 +292,7 @@ export const trainCommand: Command = {
     };
     const seed = number('seed');
     const epochs = number('epochs');
-    const { model, summary } = trainFromLabelled(topics, text, file, {
+    const { model, summary } = trainFromLabelled(topics, files, {
       ...(seed === undefined ? {} : { seed }),
       ...(epochs === undefined ? {} : { epochs }),
     });

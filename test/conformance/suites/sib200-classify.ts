@@ -5,12 +5,13 @@
 //                              borderline by design);
 //   sib200/langid/<lang>       a check per sentence: detectLanguage gives the sentence's language (for Ukrainian,
 //                              Azerbaijani and Turkish, which tipwire does not ship rules for: undefined).
-// Rules are the shipped config/topics.yaml; no language is given to the classifier (detection runs, as for feeds
-// that declare none).
+// The classifier is the shipped one: config/topics.yaml and, when present, config/model.json (the relevance model
+// decides for the languages it was trained on); no language is given to the classifier (detection runs, as for
+// feeds that declare none).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyItem, compileRules, detectLanguage } from '../../../src/classify/index.ts';
-import { loadTopicsFile } from '../../../src/config/load.ts';
+import { loadModelFile, loadTopicsFile } from '../../../src/config/load.ts';
 import { readSentences } from './sib200-dedupe.ts';
 import type { SuiteResult, SuiteRunner } from '../suite.ts';
 
@@ -28,11 +29,15 @@ const LANGUAGES: Record<string, string | undefined> = {
 };
 
 const TOPICS_FILE = join(import.meta.dirname, '../../../config/topics.yaml');
+const MODEL_FILE = join(import.meta.dirname, '../../../config/model.json');
 
 export const run: SuiteRunner = async (corpusDir) => {
   const base = join(corpusDir, 'sib-200/data/annotated');
   if (!existsSync(base)) return [];
-  const rules = compileRules(loadTopicsFile(TOPICS_FILE));
+  const rules = compileRules(
+    loadTopicsFile(TOPICS_FILE),
+    existsSync(MODEL_FILE) ? loadModelFile(MODEL_FILE) : undefined,
+  );
   const results: SuiteResult[] = [];
   for (const [dir, lang] of Object.entries(LANGUAGES)) {
     const sentences = readSentences(join(base, dir));
