@@ -8,6 +8,7 @@
 // An updated item (same id, edited headline) keeps its story. Story ids are stable: a story is named after the item
 // that opened it and never renamed as copies join.
 import type { AppConfig } from '../config/schema.ts';
+import { htmlToPlainText } from '../core/html.ts';
 import type { ClassifiedItem, Source, Story } from '../core/types.ts';
 import type { Store, StoryAssignment } from '../store/port.ts';
 import { StoryClusterer, type Assignment, type ClusterInput } from '../dedupe/index.ts';
@@ -24,7 +25,7 @@ const MAX_TEXT = 4000;
 
 /** What the clusterer reads of an item: title, and the richer of summary and full text. */
 export function toClusterInput(item: ClassifiedItem): ClusterInput {
-  const full = item.contentHtml ? htmlText(item.contentHtml) : '';
+  const full = item.contentHtml ? htmlToPlainText(item.contentHtml) : '';
   const text = full.length > item.summary.length ? full : item.summary;
   return {
     id: item.id,
@@ -36,20 +37,6 @@ export function toClusterInput(item: ClassifiedItem): ClusterInput {
     publishedAt: item.publishedAt,
     storyId: item.storyId,
   };
-}
-
-function htmlText(html: string): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 export function createClusterer(dedupe: AppConfig['dedupe']): StoryClusterer {
@@ -173,7 +160,7 @@ export async function clusterItems(
 
 /** Richness: full text beats a teaser; measured on the longer of the two plain texts. */
 function richness(item: ClassifiedItem): number {
-  return Math.max(item.contentHtml ? htmlText(item.contentHtml).length : 0, item.summary.length);
+  return Math.max(item.contentHtml ? htmlToPlainText(item.contentHtml).length : 0, item.summary.length);
 }
 
 /**
