@@ -2,7 +2,7 @@
 // and file mailer: the unsubscribe link shows a button and does nothing until it is clicked; RFC 8058 one-click POST
 // works without a browser; sign-up sends a confirm mail whose link activates the subscriber; re-sends to a pending
 // address are rate-limited; cross-site POSTs are refused; every page carries the same strict CSP.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -19,9 +19,15 @@ import { createClientLimiter, isPlainEmail } from '../../src/jobs/subscribers.ts
 import type { SqlStore } from '../../src/store/index.ts';
 import { testApp } from '../helpers/app.ts';
 import { sqliteKind } from '../helpers/stores.ts';
+import { CHROMIUM, hasChromium, needs } from '../helpers/tools.ts';
 import { testConfig } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+const withBrowser = needs(
+  'Chromium',
+  hasChromium,
+  'the subscriber pages in a real browser',
+  'apt-get install chromium',
+);
 const kind = sqliteKind();
 const outbox = mkdtempSync(join(tmpdir(), 'tipwire-http-outbox-'));
 let store: SqlStore;
@@ -39,7 +45,7 @@ beforeAll(async () => {
   );
   current = testConfig({ server: { baseUrl: server.url } });
   config = current;
-  if (existsSync(CHROMIUM)) {
+  if (withBrowser) {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -75,57 +81,51 @@ const addActive = (email: string, locale = 'en') =>
   });
 
 describe('subscriber pages in Chromium', () => {
-  it.skipIf(!existsSync(CHROMIUM))(
-    'unsubscribe: the link shows a button; only the click unsubscribes',
-    async () => {
-      const s = await addActive('leaving@example.org');
-      const link = `${server.url}/unsubscribe?token=${signToken(config.app.digest.secret, 'unsubscribe', s.id, new Date())}`;
-      const page = await browser!.newPage();
-      await page.goto(link);
-      const button = page.getByRole('button', { name: 'Unsubscribe' });
-      await expect(button.isVisible()).resolves.toBe(true);
-      expect(await page.getAttribute('html', 'lang')).toBe('en');
-      expect((await store.digest.getSubscriber(s.id))?.status).toBe('active'); // opening the page did nothing
-      await button.click();
-      await page.waitForSelector('[role=status]');
-      expect(await page.textContent('main')).toContain('You are unsubscribed');
-      expect((await store.digest.getSubscriber(s.id))?.status).toBe('unsubscribed');
-      await page.close();
-    },
-  );
+  it.skipIf(!withBrowser)('unsubscribe: the link shows a button; only the click unsubscribes', async () => {
+    const s = await addActive('leaving@example.org');
+    const link = `${server.url}/unsubscribe?token=${signToken(config.app.digest.secret, 'unsubscribe', s.id, new Date())}`;
+    const page = await browser!.newPage();
+    await page.goto(link);
+    const button = page.getByRole('button', { name: 'Unsubscribe' });
+    await expect(button.isVisible()).resolves.toBe(true);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect((await store.digest.getSubscriber(s.id))?.status).toBe('active'); // opening the page did nothing
+    await button.click();
+    await page.waitForSelector('[role=status]');
+    expect(await page.textContent('main')).toContain('You are unsubscribed');
+    expect((await store.digest.getSubscriber(s.id))?.status).toBe('unsubscribed');
+    await page.close();
+  });
 
-  it.skipIf(!existsSync(CHROMIUM))(
-    'sign-up → confirm mail → confirm link activates (Russian page)',
-    async () => {
-      const page = await browser!.newPage({ locale: 'ru-RU', extraHTTPHeaders: { 'Accept-Language': 'ru' } });
-      await page.goto(`${server.url}/subscribe`);
-      await page.getByLabel('Адрес электронной почты').fill('novyi@example.org');
-      await page.getByLabel('Торговля людьми').check();
-      await page.getByLabel('Киргизия').check();
-      await page.selectOption('#locale', 'ru');
-      await page.getByRole('button', { name: 'Подписаться' }).click();
-      await page.waitForSelector('[role=status]');
-      expect(await page.textContent('main')).toContain('письмо для подтверждения');
-      const pending = await store.digest.getSubscriberByEmail('novyi@example.org');
-      expect(pending).toMatchObject({
-        status: 'pending',
-        topics: ['trafficking'],
-        countries: ['kg'],
-        locale: 'ru',
-      });
+  it.skipIf(!withBrowser)('sign-up → confirm mail → confirm link activates (Russian page)', async () => {
+    const page = await browser!.newPage({ locale: 'ru-RU', extraHTTPHeaders: { 'Accept-Language': 'ru' } });
+    await page.goto(`${server.url}/subscribe`);
+    await page.getByLabel('Адрес электронной почты').fill('novyi@example.org');
+    await page.getByLabel('Торговля людьми').check();
+    await page.getByLabel('Киргизия').check();
+    await page.selectOption('#locale', 'ru');
+    await page.getByRole('button', { name: 'Подписаться' }).click();
+    await page.waitForSelector('[role=status]');
+    expect(await page.textContent('main')).toContain('письмо для подтверждения');
+    const pending = await store.digest.getSubscriberByEmail('novyi@example.org');
+    expect(pending).toMatchObject({
+      status: 'pending',
+      topics: ['trafficking'],
+      countries: ['kg'],
+      locale: 'ru',
+    });
 
-      const file = readdirSync(outbox).find((name) => name.startsWith(`confirm-${pending!.id}`));
-      expect(file).toBeDefined();
-      const mail = await simpleParser(readFileSync(join(outbox, file!)));
-      expect(mail.subject).toBe('Подтвердите подписку на дайджест tipwire');
-      const confirmUrl = /(http:\/\/127\.0\.0\.1:\d+\/confirm\?token=\S+)/.exec(mail.text ?? '')?.[1];
-      expect(confirmUrl).toBeDefined();
-      await page.goto(confirmUrl!);
-      expect(await page.textContent('main')).toContain('Подписка подтверждена');
-      expect((await store.digest.getSubscriber(pending!.id))?.status).toBe('active');
-      await page.close();
-    },
-  );
+    const file = readdirSync(outbox).find((name) => name.startsWith(`confirm-${pending!.id}`));
+    expect(file).toBeDefined();
+    const mail = await simpleParser(readFileSync(join(outbox, file!)));
+    expect(mail.subject).toBe('Подтвердите подписку на дайджест tipwire');
+    const confirmUrl = /(http:\/\/127\.0\.0\.1:\d+\/confirm\?token=\S+)/.exec(mail.text ?? '')?.[1];
+    expect(confirmUrl).toBeDefined();
+    await page.goto(confirmUrl!);
+    expect(await page.textContent('main')).toContain('Подписка подтверждена');
+    expect((await store.digest.getSubscriber(pending!.id))?.status).toBe('active');
+    await page.close();
+  });
 });
 
 describe('subscriber endpoints over plain HTTP', () => {

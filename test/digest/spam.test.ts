@@ -1,5 +1,5 @@
-// SpamAssassin (Debian `spamassassin`, local tests only: -L -t) scores a sample digest below 1.0. Skipped when the
-// binary is absent; CI installs it.
+// SpamAssassin (Debian `spamassassin`, local tests only: -L -t) scores a sample digest below 1.0. Skipped, with a line
+// saying so, when the binary is absent; CI installs it and fails without it (test/helpers/tools.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,13 +10,20 @@ import { createFileMailer } from '../../src/digest/mailer.ts';
 import { compileTemplates } from '../../src/digest/render.ts';
 import { DEFAULT_TEMPLATES_DIR, runDigests } from '../../src/jobs/digest.ts';
 import { sqliteKind } from '../helpers/stores.ts';
+import { needs } from '../helpers/tools.ts';
 import { seedStories, testConfig } from './helpers.ts';
 import { sampleStories } from './sample.ts';
 
 const SPAMASSASSIN = '/usr/bin/spamassassin';
+const present = needs(
+  'SpamAssassin',
+  existsSync(SPAMASSASSIN),
+  'the spam score of sample digests',
+  'apt-get install spamassassin',
+);
 
 describe('SpamAssassin', () => {
-  it.skipIf(!existsSync(SPAMASSASSIN))(
+  it.skipIf(!present)(
     'scores sample digests (English and Russian) below 1.0',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'tipwire-spam-'));

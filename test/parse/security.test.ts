@@ -1,4 +1,5 @@
-// Hostile input: entity expansion, external entities, script. Each case must be refused or inert, and fast.
+// Hostile input: entity expansion, external entities, script. Each case must be refused or inert (and fast: see
+// bench/limits.bench.ts).
 import { describe, expect, it } from 'vitest';
 import { TipwireError } from '../../src/core/errors.ts';
 import { parseFeed } from '../../src/parse/index.ts';
@@ -22,11 +23,10 @@ function laughs(levels: number, entityName = 'lol'): string {
 }
 
 describe('entity expansion and external entities', () => {
-  it('refuses billion laughs quickly, without expanding it', async () => {
-    const started = performance.now();
+  // How fast: bench/limits.bench.ts (a refusal costs a fraction of parsing a normal feed).
+  it('refuses billion laughs without expanding it', async () => {
     const err = await refusal(laughs(9));
     expect(err.code).toBe('PARSE_UNSAFE');
-    expect(performance.now() - started).toBeLessThan(500);
     expect(err.message.length).toBeLessThan(500);
   });
 
