@@ -63,12 +63,12 @@ describe('clusterItems with a real SQLite store', () => {
     try {
       const first = ['t1a', 't1c', 't2a'].map((id) => toItem(byId(id), '2025-03-12T10:00:00.000Z'));
       await storeAndClassify(store, first);
-      expect(await poll(store, '2025-03-12T10:00:00Z')).toEqual({ created: 2, joined: 1 });
+      expect(await poll(store, '2025-03-12T10:00:00Z')).toMatchObject({ created: 2, joined: 1 });
 
       // a later poll, with a fresh clusterer (as after a restart): the copy and the Russian rewrite join T1
       const later = ['t1b', 't1d'].map((id) => toItem(byId(id), '2025-03-12T11:00:00.000Z'));
       await storeAndClassify(store, later);
-      expect(await poll(store, '2025-03-12T11:00:00Z')).toEqual({ created: 0, joined: 2 });
+      expect(await poll(store, '2025-03-12T11:00:00Z')).toMatchObject({ created: 0, joined: 2 });
 
       const stories = await store.listStories({});
       expect(stories).toHaveLength(2);
@@ -80,7 +80,7 @@ describe('clusterItems with a real SQLite store', () => {
       expect(t1?.updatedAt).toBe('2025-03-12T11:00:00.000Z');
 
       // nothing pending: a re-run changes nothing
-      expect(await poll(store, '2025-03-12T12:00:00Z')).toEqual({ created: 0, joined: 0 });
+      expect(await poll(store, '2025-03-12T12:00:00Z')).toMatchObject({ created: 0, joined: 0 });
       // an edited headline (same URL → same id) keeps its story
       const edited = {
         ...toItem(byId('t1b'), '2025-03-12T13:00:00.000Z'),
@@ -140,7 +140,7 @@ describe('clusterItems with a real SQLite store', () => {
       );
       await poll(store, '2025-03-06T10:00:00Z');
       await storeAndClassify(store, [toItem(byId('t4a'), '2025-03-17T09:00:00.000Z')]);
-      expect(await poll(store, '2025-03-17T09:00:00Z')).toEqual({ created: 1, joined: 0 });
+      expect(await poll(store, '2025-03-17T09:00:00Z')).toMatchObject({ created: 1, joined: 0 });
       const stories = await store.listStories({});
       const appeal = stories.find((story) => story.items.length === 1);
       const verdict = stories.find((story) => story.items.length === 2);
