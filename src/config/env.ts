@@ -48,6 +48,12 @@ export const ENV_OVERRIDES: EnvOverride[] = [
     description: 'HMAC key for unsubscribe links',
   },
   {
+    name: 'TIPWIRE_OPERATOR_EMAIL',
+    path: ['health', 'reportTo'],
+    type: 'string',
+    description: 'address of the weekly operator health report',
+  },
+  {
     name: 'TIPWIRE_DATA_DIR',
     path: ['paths', 'data'],
     type: 'string',

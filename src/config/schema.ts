@@ -209,6 +209,26 @@ export const mailSchema = z
   })
   .strict();
 
+export const healthSchema = z
+  .object({
+    /** A source that has brought no new item for this many days is marked stale (status page, /status.atom). */
+    staleDays: z.number().positive().default(7),
+    /** Health events and job runs older than this are dropped. */
+    retentionDays: z.number().int().positive().default(90),
+    /**
+     * Where the weekly operator report goes (the same news as /status.atom, by the mailer the digests use);
+     * unset: no report. Env: TIPWIRE_OPERATOR_EMAIL.
+     */
+    reportTo: z
+      .string()
+      .trim()
+      .regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'an e-mail address such as ops@example.org')
+      .optional(),
+    /** When the report is sent, in digest.timeZone. */
+    reportSchedule: cron.default('0 8 * * 1'),
+  })
+  .strict();
+
 export const appSchema = z
   .object({
     poll: pollSchema.default(pollSchema.parse({})),
@@ -220,6 +240,7 @@ export const appSchema = z
     publish: publishSchema.default(publishSchema.parse({})),
     digest: digestSchema.default(digestSchema.parse({})),
     mail: mailSchema.default(mailSchema.parse({})),
+    health: healthSchema.default(healthSchema.parse({})),
   })
   .strict();
 

@@ -39,7 +39,11 @@ export interface SourceState {
   /** Set when failures reached the configured limit; cleared by `tipwire sources enable` or a config edit. */
   disabledAt?: IsoDate | undefined;
   lastStatus?: number | undefined;
+  /** The error of the last poll, while the source is failing (cleared by a success). */
   lastError?: { code: string; message: string } | undefined;
+  /** The most recent failure and its error, kept after the source recovers (the status page shows both). */
+  lastFailureAt?: IsoDate | undefined;
+  lastFailure?: { code: string; message: string } | undefined;
   lastFormat?: string | undefined;
   lastEncoding?: string | undefined;
   lastItemCount?: number | undefined;

@@ -105,6 +105,13 @@ button{font:inherit;font-size:1.1rem;padding:.6rem 1.2rem;background:#0b57a4;col
 a:focus,button:focus,input:focus,select:focus{outline:3px solid #f59e0b;outline-offset:2px}p.note{color:#57606a}
 article{border-bottom:1px solid #d0d7de;padding:.5rem 0}.meta,.also,.why{color:#57606a;font-size:.9rem}
 table{border-collapse:collapse}td,th{padding:.25rem .6rem;border-bottom:1px solid #d0d7de;text-align:left}
-.failing td:nth-child(3){color:#953800}.disabled td:nth-child(3){color:#cf222e;font-weight:bold}
+ul.sources,ol.runs,ol.events,ol.rejected{list-style:none;padding:0}
+li.source,.runs li,.events li,.rejected li{border-bottom:1px solid #d0d7de;padding:.5rem 0}
+li.source h3{margin:.25rem 0;font-size:1.1rem;overflow-wrap:anywhere}.name{font-weight:normal;color:#57606a}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .75rem;margin:.25rem 0}dt{color:#57606a}
+dd{margin:0;overflow-wrap:anywhere}code,.summary{overflow-wrap:anywhere}.summary{color:#57606a;font-size:.9rem}
+.mark{display:inline-block;padding:0 .4rem;border-radius:3px;font-size:.85rem;background:#ddf4ff;color:#0a3069}
+.mark.failing,.mark.disabled{background:#ffebe9;color:#a40e26}.mark.stale,.mark.moved{background:#fff8c5;color:#6b4200}
+.mark.ok{background:#dafbe1;color:#116329}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:.5rem}
 [role=alert]{color:#cf222e;font-weight:bold}
 `;

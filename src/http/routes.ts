@@ -10,7 +10,9 @@
 //   GET  /confirm?token=          double opt-in: pending → active                             pages.ts
 //   GET  /unsubscribe?token=      a page with one button; POST acts (also RFC 8058 one-click)  pages.ts
 //   GET  /preferences?token=, POST   change topics, countries, languages, locale, frequency   pages.ts
-//   GET  /status, /status.json    sources' health, last poll, next runs                       status.ts
+//   GET  /status, /status.json    sources' health and marks, rejected config edits, job runs  status.ts
+//   GET  /status.atom             health events as Atom (failing, recovered, stale, moved…)   status.ts
+//   GET  /metrics                 Prometheus text format                                      status.ts
 //   GET  /healthz                 for container health checks: the store answers             status.ts
 //   GET  /site.css                the one stylesheet                                          layout.ts
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -29,7 +31,8 @@ import {
   unsubscribeForm,
   unsubscribeSubmit,
 } from './pages.ts';
-import { healthz, statusJson, statusPage } from './status.ts';
+import { createMetrics, type Metrics } from '../jobs/metrics.ts';
+import { healthz, metrics, statusAtom, statusJson, statusPage } from './status.ts';
 import { storiesPage } from './stories.ts';
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'OPTIONS'] as const;
@@ -54,6 +57,8 @@ export interface RouteDeps {
   signups?: ClientLimiter;
   /** What the running process knows beyond the store: start time, last poll, next scheduled runs. */
   runtime?: () => RuntimeStatus;
+  /** The process's metrics (the jobs feed them); a server alone gets its own, with the store's gauges. */
+  metrics?: Metrics;
 }
 
 export function createRoutes(deps: RouteDeps = {}): Route[] {
@@ -61,6 +66,8 @@ export function createRoutes(deps: RouteDeps = {}): Route[] {
   const signups = deps.signups ?? createClientLimiter();
   const startedAt = new Date().toISOString();
   const runtime = deps.runtime ?? (() => ({ startedAt, nextRuns: {} }));
+  // A server without jobs gets its own metrics (the store's gauges and process figures), made on the first scrape.
+  let registry = deps.metrics;
   return [
     { path: '/stories', GET: storiesPage },
     { path: '/feeds/*', GET: feeds.feed, OPTIONS: feeds.preflight },
@@ -71,6 +78,8 @@ export function createRoutes(deps: RouteDeps = {}): Route[] {
     { path: '/preferences', GET: preferencesForm, POST: sameSiteOnly(preferencesSubmit) },
     { path: '/status', GET: (r) => statusPage(r, runtime()) },
     { path: '/status.json', GET: (r) => statusJson(r, runtime()) },
+    { path: '/status.atom', GET: statusAtom },
+    { path: '/metrics', GET: (r) => metrics(r, (registry ??= createMetrics())) },
     { path: '/healthz', GET: healthz },
     { path: '/site.css', GET: stylesheet },
   ];

@@ -369,6 +369,8 @@ async function pollOne(
       lastPolledAt: now.toISOString(),
       consecutiveFailures: failures,
       lastError: error,
+      lastFailureAt: now.toISOString(),
+      lastFailure: error,
       lastStatus: httpStatus,
       nextPollAt: next.at.toISOString(),
       disabledAt: disable ? (state.disabledAt ?? now.toISOString()) : state.disabledAt,

@@ -184,6 +184,36 @@ export const migrations: Migration[] = [
     name: 'search index in publication order',
     sql: searchMigration6,
   },
+  // 6 is the search index in publication order (site).
+  {
+    id: 7,
+    name: 'health events and job runs',
+    sql: `
+      -- What the status page, /status.atom and the weekly operator report tell: sources failing, recovering, going
+      -- stale or moving, config edits rejected (sql-health.ts). The id is a hash of what happened, so two workers
+      -- recording the same transition store one event.
+      CREATE TABLE health_events (
+        id        TEXT PRIMARY KEY,
+        at        TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        source_id TEXT,
+        title     TEXT NOT NULL,
+        detail    TEXT NOT NULL
+      );
+      CREATE INDEX health_events_at ON health_events (at);
+
+      -- Every run of a job with its duration and a one-line summary.
+      CREATE TABLE job_runs (
+        id         TEXT PRIMARY KEY,
+        job        TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ms         INTEGER NOT NULL,
+        outcome    TEXT NOT NULL,
+        summary    TEXT NOT NULL
+      );
+      CREATE INDEX job_runs_started ON job_runs (started_at);
+    `,
+  },
 ];
 
 export async function migrate(db: SqlDriver, list: Migration[] = migrations): Promise<number> {

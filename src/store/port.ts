@@ -132,9 +132,66 @@ export interface SourceLease {
   until: IsoDate;
 }
 
+/** Something an operator should hear about (the status page and /status.atom list them). */
+export type HealthEventKind =
+  | 'source-failing'
+  | 'source-recovered'
+  | 'source-disabled'
+  | 'source-moved'
+  | 'source-stale'
+  | 'config-rejected'
+  | 'report-sent';
+
+export interface HealthEvent {
+  /** Stable: the same happening recorded twice (two workers, a re-run) is one event. */
+  id: string;
+  at: IsoDate;
+  kind: HealthEventKind;
+  sourceId?: string | undefined;
+  /** One line: "24kg-en is failing: FETCH_NETWORK". */
+  title: string;
+  /** The rest: the reason, the problems of a rejected config (one per line). */
+  detail: string;
+}
+
+/** One run of a job (poll, publish, digest…), however it was started. */
+export interface JobRun {
+  id: string;
+  job: string;
+  startedAt: IsoDate;
+  ms: number;
+  outcome: 'ok' | 'failed';
+  /** One line: the poll summary, the digest counts, the error. */
+  summary: string;
+}
+
+/** New and on-topic items per source since a date (the status page's "this week"). */
+export interface SourceItemCounts {
+  sourceId: string;
+  seen: number;
+  matched: number;
+}
+
+/** What the operator's health views persist: events, job runs, and per-source counts. */
+export interface HealthStore {
+  /** Records an event; false when an event with this id exists already (nothing is written). */
+  addEvent(event: HealthEvent): Promise<boolean>;
+  /** Newest first. */
+  listEvents(query?: { since?: IsoDate; kinds?: HealthEventKind[]; limit?: number }): Promise<HealthEvent[]>;
+  deleteEvent(id: string): Promise<void>;
+  addJobRun(run: JobRun): Promise<void>;
+  /** Newest first. */
+  listJobRuns(query?: { job?: string; limit?: number }): Promise<JobRun[]>;
+  /** Items fetched since the date, per source, and how many of them are on topic. */
+  countItemsBySource(fetchedSince: IsoDate): Promise<SourceItemCounts[]>;
+  /** Drops events and job runs older than the date; returns how many rows went. */
+  prune(before: IsoDate): Promise<number>;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly digest: DigestStore;
+  readonly health: HealthStore;
 
   // --- sources -------------------------------------------------------------------------------------------------
   getSourceState(sourceId: string): Promise<SourceState | undefined>;

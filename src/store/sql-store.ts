@@ -9,6 +9,7 @@ import { TipwireError } from '../core/errors.ts';
 import type { Row, SqlDriver, SqlValue } from './driver.ts';
 import { migrate } from './migrations.ts';
 import { SqlDigestStore } from './sql-digest.ts';
+import { SqlHealthStore } from './sql-health.ts';
 import { listStoryTags } from './sql-slices.ts';
 import { searchStoryRows, storyFilter, storyOrder } from './sql-search.ts';
 import { refreshStoryDates } from './sql-search-schema.ts';
@@ -123,10 +124,12 @@ function chunks<T>(values: T[], size = 500): T[][] {
 export class SqlStore implements Store {
   readonly db: SqlDriver;
   readonly digest: SqlDigestStore;
+  readonly health: SqlHealthStore;
 
   constructor(db: SqlDriver) {
     this.db = db;
     this.digest = new SqlDigestStore(db);
+    this.health = new SqlHealthStore(db);
   }
 
   get dialect(): 'sqlite' | 'postgres' {

@@ -4,6 +4,7 @@ import { compileClassifier } from '../../jobs/classify.ts';
 import { createPollLimiter } from '../../jobs/poll-setup.ts';
 import { runPoll, type SourcePollResult } from '../../jobs/poll.ts';
 import { describePoll } from '../../jobs/poll-summary.ts';
+import { pruneHealth, recordPollHealth, timedJob } from '../../jobs/health.ts';
 import { publishFeeds } from '../../jobs/publish.ts';
 import { EXIT, defineCommand } from '../command.ts';
 import { relativeTime, renderTable, truncate } from '../table.ts';
@@ -48,41 +49,58 @@ export const pollCommand = defineCommand({
       const tty = Boolean(ctx.stdout.isTTY);
       let done = 0;
       const total = sourceIds?.length ?? config.sources.filter((source) => source.enabled).length;
-      const report = await runPoll(
-        {
-          store,
-          config,
-          rules,
-          log: ctx.log,
-          limiter: createPollLimiter(config),
-        },
-        {
-          sourceIds,
-          force: Boolean(args.values.all),
-          onSource: (result) => {
-            done += 1;
-            if (tty) {
-              const detail = result.error
-                ? ` ${result.error.code}`
-                : result.inserted
-                  ? ` +${result.inserted}`
-                  : '';
-              ctx.stdout.write(`[${done}/${total}] ${result.sourceId}: ${result.outcome}${detail}\n`);
-            }
-          },
-        },
+      // A poll from cron records its run and its health events like the service's own polls.
+      const before = await store.listSourceStates();
+      const report = await timedJob(
+        store,
+        'poll',
+        () =>
+          runPoll(
+            {
+              store,
+              config,
+              rules,
+              log: ctx.log,
+              limiter: createPollLimiter(config),
+            },
+            {
+              sourceIds,
+              force: Boolean(args.values.all),
+              onSource: (result) => {
+                done += 1;
+                if (tty) {
+                  const detail = result.error
+                    ? ` ${result.error.code}`
+                    : result.inserted
+                      ? ` +${result.inserted}`
+                      : '';
+                  ctx.stdout.write(`[${done}/${total}] ${result.sourceId}: ${result.outcome}${detail}\n`);
+                }
+              },
+            },
+          ),
+        (polled) =>
+          describePoll(polled.summary, { matched: polled.matched, storiesCreated: polled.storiesCreated }),
       );
+      await recordPollHealth(store, config, before, new Date());
+      await pruneHealth(store, config, new Date());
       ctx.stdout.write(`\n${pollSummary(report.sources)}`);
       const failed = report.summary.failed;
       ctx.stdout.write(
         `\n${describePoll(report.summary, { matched: report.matched, storiesCreated: report.storiesCreated })}\n`,
       );
       if (!args.values['no-publish']) {
-        const published = await publishFeeds(store, config, {
-          now: new Date(),
-          log: ctx.log,
-          changes: report.feedChanges,
-        });
+        const published = await timedJob(
+          store,
+          'publish',
+          () =>
+            publishFeeds(store, config, {
+              now: new Date(),
+              log: ctx.log,
+              changes: report.feedChanges,
+            }),
+          (feeds) => `${feeds.written} of ${feeds.files} feed files changed`,
+        );
         ctx.stdout.write(
           published.files > 0
             ? `feeds: ${published.files} files written to ${config.app.paths.feeds}\n`

@@ -14,6 +14,10 @@ import { Scheduler, type ScheduledJob } from '../../jobs/scheduler.ts';
 import { createRoutes } from '../../http/routes.ts';
 import { startServer } from '../../http/server.ts';
 import { withListenAddress } from '../../config/deployment.ts';
+import { pruneHealth, recordConfigRejection, recordPollHealth, timedJob } from '../../jobs/health.ts';
+import { sendHealthReport } from '../../jobs/health-report.ts';
+import { createMetrics } from '../../jobs/metrics.ts';
+import { describePoll } from '../../jobs/poll-summary.ts';
 import { EXIT, defineCommand } from '../command.ts';
 import { openJobs } from '../jobs.ts';
 import { stopSignal } from '../signals.ts';
@@ -44,6 +48,9 @@ export const runCommand = defineCommand({
     const status: { startedAt: string; lastPoll?: PollReport } = { startedAt: new Date().toISOString() };
     const scheduler = new Scheduler(log);
     let exportAll = true;
+    const metrics = createMetrics();
+    const runtime = () => ({ ...status, nextRuns: scheduler.nextRuns() });
+    const observe = metrics.observeJob;
 
     const jobs = (current: Config): ScheduledJob[] => {
       const digestWake = digestWakeSchedule(current);
@@ -52,11 +59,30 @@ export const runCommand = defineCommand({
           name: 'poll',
           cron: current.app.poll.schedule,
           run: async (signal) => {
-            status.lastPoll = await runPoll({ store, config, rules, limiter, log, clusterer }, { signal });
+            // The states before the poll: comparing them with the states after tells what changed (health events).
+            const before = await store.listSourceStates();
+            const report = await timedJob(
+              store,
+              'poll',
+              () => runPoll({ store, config, rules, limiter, log, clusterer }, { signal }),
+              (done) =>
+                describePoll(done.summary, { matched: done.matched, storiesCreated: done.storiesCreated }),
+              observe,
+            );
+            status.lastPoll = report;
+            metrics.observePoll(report);
+            await recordPollHealth(store, config, before, new Date());
+            await pruneHealth(store, config, new Date());
             // The first export after a start or a config change renders everything (titles, sources may differ).
-            const changes = exportAll ? undefined : status.lastPoll.feedChanges;
+            const changes = exportAll ? undefined : report.feedChanges;
             exportAll = false;
-            await publishFeeds(store, config, { now: new Date(), log, published: app.published, changes });
+            await timedJob(
+              store,
+              'publish',
+              () => publishFeeds(store, config, { now: new Date(), log, published: app.published, changes }),
+              (done) => `${done.written} of ${done.files} feed files changed`,
+              observe,
+            );
           },
         },
         {
@@ -64,9 +90,36 @@ export const runCommand = defineCommand({
           cron: digestWake.cron,
           timeZone: digestWake.timeZone,
           run: async (signal) => {
-            await runDigests({ store, mailer, config, log, templates }, { now: new Date(), signal });
+            const summary = await timedJob(
+              store,
+              'digest',
+              () => runDigests({ store, mailer, config, log, templates }, { now: new Date(), signal }),
+              (done) =>
+                `${done.sent} sent, ${done.failed} failed, ${done.bounced} bounced, ${done.deferred} deferred, ${done.skippedEmpty} empty`,
+              observe,
+            );
+            metrics.observeDigest(summary);
           },
         },
+        ...(current.app.health.reportTo
+          ? [
+              {
+                name: 'health-report',
+                cron: current.app.health.reportSchedule,
+                timeZone: current.app.digest.timeZone,
+                run: async () => {
+                  const sent = await timedJob(
+                    store,
+                    'health-report',
+                    () => sendHealthReport(app, runtime()),
+                    (done) => `${done.outcome} (${done.week})${done.subject ? `: ${done.subject}` : ''}`,
+                    observe,
+                  );
+                  log.info({ job: 'health-report', outcome: sent.outcome, week: sent.week }, 'health report');
+                },
+              },
+            ]
+          : []),
       ];
     };
     scheduler.set(jobs(config));
@@ -79,6 +132,7 @@ export const runCommand = defineCommand({
       // The same loader as at start: topic-rule problems are rejected with their file:line:col.
       load: () => ctx.loadConfig(),
       accept: (next) => void compileClassifier(next),
+      onReject: (rejection) => void recordConfigRejection(store, rejection),
       onChange: async (next) => {
         config = listening ? withListenAddress(next, listening) : next;
         rules = compileClassifier(next);
@@ -96,7 +150,7 @@ export const runCommand = defineCommand({
       : await startServer(app, {
           host: config.app.server.host,
           port: config.app.server.port,
-          routes: createRoutes({ runtime: () => ({ ...status, nextRuns: scheduler.nextRuns() }) }),
+          routes: createRoutes({ runtime, metrics }),
         });
     // Port 0 means "any": links must name the port the system chose.
     if (server) {
