@@ -3,7 +3,8 @@
 // a shell that dies and leaves node orphaned); Ctrl-C, which reaches node both from the terminal and from npm,
 // counts as one request and still shuts down cleanly.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,10 @@ beforeAll(async () => {
     ),
   });
   const dir = writeTestConfig([{ id: 'feed-a', url: feeds.url('/a.xml') }], {}, [`127.0.0.1:${feeds.port}`]);
+  // As an operator's first config: no signing key of its own.
+  const app = parse(readFileSync(join(dir, 'tipwire.yaml'), 'utf8')) as Record<string, unknown>;
+  delete app.digest;
+  writeFileSync(join(dir, 'tipwire.yaml'), stringify(app));
   env = {
     TIPWIRE_CONFIG_DIR: dir,
     TIPWIRE_LOG_PRETTY: '0',
@@ -101,6 +106,8 @@ describe('stopping the service', () => {
     const deadline = Date.now() + 10_000;
     while (alive(node[0] ?? 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(alive(node[0] ?? 0)).toBe(false);
+    // Started with the development signing key (the config sets none): named at start.
+    expect(service.stderr()).toMatch(/"level":40,.*"setting":"digest.secret".*development signing key/);
     expect(service.stderr()).toMatch(/"signal":"SIGTERM".*shutting down/);
     expect(service.stderr()).toContain('"msg":"stopped"');
     // The port is free again: a supervisor can start the next one at once.

@@ -46,6 +46,8 @@ export function writeTestConfig(
     store: { databaseUrl: `sqlite:${join(dir, 'tipwire.db')}` },
     paths: { data: join(dir, 'data'), feeds: join(dir, 'feeds'), outbox: join(dir, 'outbox') },
     poll: { maxConsecutiveFailures: 3 },
+    // Tests run as production should: with a signing key of their own, so no development-key warning.
+    digest: { secret: 'test-signing-key-of-enough-length' },
   };
   const merged: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(app)) {
