@@ -177,5 +177,18 @@ describe('tipwire CLI', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Human trafficking ring dismantled in Osh/);
     expect(result.stdout).toMatch(/^1 story since /m);
+    // Every story and, with --items, every item shows the id that `tipwire explain` takes.
+    const storyId = /^(\S+)\s+\d{4}-\d\d-\d\d \d\d:\d\d/m.exec(
+      result.stdout.split('\n').slice(2).join('\n'),
+    )?.[1];
+    const withItems = await runCli(['--config', dir, 'stories', '--since', '3650d', '--items']);
+    const itemId = /^ {2}(\S+)\s+\d{4}-/m.exec(withItems.stdout)?.[1];
+    expect(storyId).toBeTruthy();
+    expect(itemId).toBeTruthy();
+    for (const id of [storyId, itemId]) {
+      const explained = await runCli(['--config', dir, 'explain', id ?? '']);
+      expect(explained.code, `${id}: ${explained.stderr}`).toBe(0);
+      expect(explained.stdout).toContain('Human trafficking ring dismantled in Osh');
+    }
   }, 30_000);
 });

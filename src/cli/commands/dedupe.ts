@@ -122,12 +122,13 @@ export function parseSince(value: string, now: Date): string {
 
 export const storiesCommand: Command = {
   name: 'stories',
-  summary: 'recent stories with their item counts and languages',
-  usage: '[--since ISO|7d] [--topic ID] [--limit N]',
+  summary: 'recent stories with their ids, item counts and languages (--items: every item with its id)',
+  usage: '[--since ISO|7d] [--topic ID] [--limit N] [--items]',
   options: {
     since: { type: 'string' },
     topic: { type: 'string', multiple: true },
     limit: { type: 'string' },
+    items: { type: 'boolean' },
   },
   async run(args, ctx) {
     let since: string;
@@ -149,17 +150,45 @@ export const storiesCommand: Command = {
     try {
       const topics = args.values.topic as string[] | undefined;
       const stories = await store.listStories({ firstSeenSince: since, topics, limit });
-      const rows = stories.map((story) => [
-        story.firstSeenAt.slice(0, 16).replace('T', ' '),
-        story.items.length,
-        story.languages.join(','),
-        new Set(story.items.map((item) => item.sourceId)).size,
-        story.topics.join(','),
-        truncate(story.representative.title, 70),
-        story.followsStoryId ? `follows ${story.followsStoryId}` : '',
+      // Ids are shown so that `tipwire explain ID` can be given any story or item listed here.
+      const rows = stories.flatMap((story) => [
+        [
+          story.id,
+          story.firstSeenAt.slice(0, 16).replace('T', ' '),
+          story.items.length,
+          story.languages.join(','),
+          new Set(story.items.map((item) => item.sourceId)).size,
+          story.topics.join(','),
+          truncate(story.representative.title, 70),
+          story.followsStoryId ? `follows ${story.followsStoryId}` : '',
+        ],
+        ...(args.values.items
+          ? story.items.map((item) => [
+              `  ${item.id}`,
+              item.publishedAt.slice(0, 16).replace('T', ' '),
+              '',
+              item.language ?? '',
+              item.sourceId,
+              '',
+              truncate(item.title, 68),
+              '',
+            ])
+          : []),
       ]);
       ctx.stdout.write(
-        renderTable(['first seen (UTC)', 'items', 'languages', 'sources', 'topics', 'title', ''], rows),
+        renderTable(
+          [
+            'story (items: --items)',
+            'first seen (UTC)',
+            'items',
+            'languages',
+            'sources',
+            'topics',
+            'title',
+            '',
+          ],
+          rows,
+        ),
       );
       ctx.stdout.write(`${stories.length} ${stories.length === 1 ? 'story' : 'stories'} since ${since}\n`);
       return EXIT.ok;
