@@ -141,7 +141,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'stories',
-    summary: 'recent stories with their item counts and languages',
+    summary: 'recent stories with their ids, item counts and languages (--items: every item with its id)',
     load: async () => (await import('./commands/dedupe.ts')).storiesCommand,
   },
   {

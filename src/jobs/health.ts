@@ -282,6 +282,17 @@ export async function healthReport(
   };
 }
 
+/** One line for a digest run (job runs, logs). */
+export function summariseDigest(done: {
+  sent: number;
+  failed: number;
+  bounced: number;
+  deferred: number;
+  skippedEmpty: number;
+}): string {
+  return `${done.sent} sent, ${done.failed} failed, ${done.bounced} bounced, ${done.deferred} deferred, ${done.skippedEmpty} empty`;
+}
+
 /**
  * Runs a job and records the run (start, duration, outcome, one-line summary) for the status page and the job
  * duration histogram; a job that throws is recorded as failed with its error and the error goes on.

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { TipwireError } from '../../core/errors.ts';
 import type { Subscriber } from '../../core/types.ts';
 import { previewDigest, runDigests } from '../../jobs/digest.ts';
+import { summariseDigest, timedJob } from '../../jobs/health.ts';
 import { EXIT, defineCommand } from '../command.ts';
 import { openJobs } from '../jobs.ts';
 import { renderTable } from '../table.ts';
@@ -40,15 +41,20 @@ export const digestSendCommand = defineCommand({
     const tty = Boolean(ctx.stdout.isTTY);
     try {
       const templates = await jobs.templates();
-      const summary = await runDigests(
-        { store, mailer, config, log: ctx.log, templates },
-        {
-          now: new Date(),
-          dryRun: Boolean(args.values['dry-run']),
-          period,
-          onProgress: tty ? (done, total) => ctx.stdout.write(progressBar(done, total)) : undefined,
-        },
-      );
+      const send = () =>
+        runDigests(
+          { store, mailer, config, log: ctx.log, templates },
+          {
+            now: new Date(),
+            dryRun: Boolean(args.values['dry-run']),
+            period,
+            onProgress: tty ? (done, total) => ctx.stdout.write(progressBar(done, total)) : undefined,
+          },
+        );
+      // A real send from cron shows on the status page like the service's own digest runs.
+      const summary = args.values['dry-run']
+        ? await send()
+        : await timedJob(store, 'digest', send, summariseDigest);
       if (tty) ctx.stdout.write('\n');
       ctx.stdout.write(
         renderTable(

@@ -14,7 +14,13 @@ import { Scheduler, type ScheduledJob } from '../../jobs/scheduler.ts';
 import { createRoutes } from '../../http/routes.ts';
 import { startServer } from '../../http/server.ts';
 import { withListenAddress } from '../../config/deployment.ts';
-import { pruneHealth, recordConfigRejection, recordPollHealth, timedJob } from '../../jobs/health.ts';
+import {
+  pruneHealth,
+  recordConfigRejection,
+  recordPollHealth,
+  summariseDigest,
+  timedJob,
+} from '../../jobs/health.ts';
 import { sendHealthReport } from '../../jobs/health-report.ts';
 import { createMetrics } from '../../jobs/metrics.ts';
 import { describePoll } from '../../jobs/poll-summary.ts';
@@ -94,8 +100,7 @@ export const runCommand = defineCommand({
               store,
               'digest',
               () => runDigests({ store, mailer, config, log, templates }, { now: new Date(), signal }),
-              (done) =>
-                `${done.sent} sent, ${done.failed} failed, ${done.bounced} bounced, ${done.deferred} deferred, ${done.skippedEmpty} empty`,
+              summariseDigest,
               observe,
             );
             metrics.observeDigest(summary);

@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { checkSources } from '../../jobs/check.ts';
+import { sourceMarks } from '../../jobs/health.ts';
 import { appendSources, parseOpml } from '../../config/opml.ts';
 import { CONFIG_FILES } from '../../config/load.ts';
 import { planImport } from '../../jobs/import-sources.ts';
@@ -34,12 +35,20 @@ export const sourcesListCommand = defineCommand({
               : state?.lastSuccessAt
                 ? 'ok'
                 : 'new';
-        return { source, state, status, items: counts.get(source.id) ?? 0 };
+        // The status page's marks: a source can be ok and still stale (quiet for health.staleDays) or moved.
+        const marks = sourceMarks(source, state, new Date(), config.app.health.staleDays);
+        return { source, state, status, marks, items: counts.get(source.id) ?? 0 };
       });
       if (args.values.json) {
         ctx.stdout.write(
           `${JSON.stringify(
-            rows.map(({ source, state, status, items }) => ({ ...source, status, items, state })),
+            rows.map(({ source, state, status, marks, items }) => ({
+              ...source,
+              status,
+              marks,
+              items,
+              state,
+            })),
             null,
             2,
           )}\n`,
@@ -49,9 +58,9 @@ export const sourcesListCommand = defineCommand({
       ctx.stdout.write(
         renderTable(
           ['id', 'status', 'country', 'lang', 'items', 'last poll', 'fails', 'next poll', 'last error'],
-          rows.map(({ source, state, status, items }) => [
+          rows.map(({ source, state, status, marks, items }) => [
             source.id,
-            status,
+            marks.includes('stale') ? `${status}, stale` : status,
             source.country?.toUpperCase() ?? '—',
             source.languages.join(','),
             items,
