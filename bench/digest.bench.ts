@@ -45,6 +45,7 @@ const context = (s: Subscriber): RenderContext => ({
   links: {
     preferences: `https://tipwire.example/preferences?token=p.${s.id}`,
     unsubscribe: `https://tipwire.example/unsubscribe?token=u.${s.id}`,
+    view: `https://tipwire.example/digest/2026-W48?view=v.${s.id}`,
     topic: (id) => `https://tipwire.example/stories?topic=${id}`,
   },
   maxPerTopic: 8,

@@ -113,6 +113,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./commands/subscribers.ts')).subscribersAddCommand,
   },
   {
+    name: 'subscribers set',
+    summary: "change a subscriber's choices (what the preferences page changes); the rest stays",
+    load: async () => (await import('./commands/subscribers.ts')).subscribersSetCommand,
+  },
+  {
     name: 'subscribers list',
     summary: 'list subscribers with their choices, status and last digest cutoff',
     load: async () => (await import('./commands/subscribers.ts')).subscribersListCommand,
@@ -125,7 +130,7 @@ export const commands: CommandEntry[] = [
   {
     name: 'subscribers import',
     summary:
-      'add subscribers from a CSV file (header: email,name,locale,timeZone,topics,countries,languages,frequency,status)',
+      'add subscribers from a CSV file (header: email,name,locale,timeZone,topics,countries,languages,frequency,status,sendDay,sendHour)',
     load: async () => (await import('./commands/subscribers.ts')).subscribersImportCommand,
   },
   {

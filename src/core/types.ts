@@ -169,6 +169,10 @@ export interface Subscriber {
   countries: string[];
   languages: string[];
   frequency: 'weekly' | 'daily';
+  /** ISO weekday of a weekly digest, 1 = Monday … 7 = Sunday; undefined: digest.schedule's. */
+  sendDay?: number | undefined;
+  /** Hour of the day (0–23, in timeZone) the digest is sent; undefined: digest.schedule's. */
+  sendHour?: number | undefined;
   status: SubscriberStatus;
   createdAt: IsoDate;
   confirmedAt?: IsoDate | undefined;

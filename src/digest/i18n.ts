@@ -101,6 +101,8 @@ export interface Words {
   allLanguages: string;
   change: string;
   unsubscribe: string;
+  /** The link to the mail as a web page. */
+  viewInBrowser: string;
   alsoIn: string;
   /** Before the story's other countries ("Also about: Russia, Türkiye"). */
   alsoAbout: string;
@@ -136,6 +138,7 @@ export const WORDS: Record<Locale, Words> = {
     allLanguages: 'all languages',
     change: 'Change your choices',
     unsubscribe: 'Unsubscribe',
+    viewInBrowser: 'View in your browser',
     alsoIn: 'Also in',
     alsoAbout: 'Also about:',
     regional: 'Regional and international',
@@ -172,6 +175,7 @@ export const WORDS: Record<Locale, Words> = {
     allLanguages: 'все языки',
     change: 'Изменить выбор',
     unsubscribe: 'Отписаться',
+    viewInBrowser: 'Открыть в браузере',
     alsoIn: 'Также:',
     alsoAbout: 'Также о странах:',
     regional: 'Регион и международные',

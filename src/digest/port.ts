@@ -46,6 +46,14 @@ export interface OutboxEntry {
   sentAt?: IsoDate | undefined;
 }
 
+export interface SentPeriod {
+  period: string;
+  /** Digests sent for it. */
+  digests: number;
+  /** When the last of them was sent. */
+  lastSentAt: IsoDate;
+}
+
 export interface SubscriberQuery {
   status?: SubscriberStatus;
   limit?: number;
@@ -55,7 +63,7 @@ export interface DigestStore {
   // --- subscribers ---------------------------------------------------------------------------------------------
   /** Inserts; throws STORE_FAILED with code details { conflict: 'email' } when the address exists. */
   addSubscriber(subscriber: NewSubscriber): Promise<SubscriberRecord>;
-  /** Replaces name, locale, zone, choices and frequency (not status, not the address). */
+  /** Replaces name, locale, zone, choices, frequency and send day/hour (not status, not the address). */
   updateSubscriber(subscriber: Subscriber): Promise<void>;
   getSubscriber(id: string): Promise<SubscriberRecord | undefined>;
   /** Case-insensitive. */
@@ -129,6 +137,8 @@ export interface DigestStore {
     },
   ): Promise<'deferred' | 'failed' | 'bounced'>;
   getDigest(subscriberId: string, period: string): Promise<OutboxEntry | undefined>;
+  /** The periods at least one digest was sent for, the latest sent first (the web archive's editions). */
+  listSentPeriods(limit?: number): Promise<SentPeriod[]>;
   listDigests(query?: {
     subscriberId?: string;
     period?: string;

@@ -73,6 +73,8 @@ export async function compileTemplates(dir: string): Promise<DigestTemplates> {
 export interface DigestLinks {
   preferences: string;
   unsubscribe: string;
+  /** The mail as a web page (the period's archive page, as this subscriber gets it). */
+  view: string;
   /** The web view of one topic (where "more" links lead). */
   topic(topicId: string): string;
 }
@@ -160,6 +162,8 @@ export interface DigestViewModel {
   preferencesUrl: string;
   unsubscribeUrl: string;
   unsubscribeLabel: string;
+  viewUrl: string;
+  viewLabel: string;
   alsoLabel: string;
   placesLabel: string;
   whyLabel: string;
@@ -171,6 +175,7 @@ export interface DigestViewModel {
         topicColumn: string;
         storiesColumn: string;
         rows: {
+          id: string;
           name: string;
           count: number;
           bar?: { filled: number; rest?: { width: number } | undefined } | undefined;
@@ -196,7 +201,7 @@ function sourceName(ctx: RenderContext, item: ClassifiedItem): string {
 
 /** The period a digest names, the same in its subject, header, the preview and the archive page. */
 export function digestPeriod(
-  content: DigestContent,
+  content: Pick<DigestContent, 'published'>,
   ctx: Pick<RenderContext, 'timeZone' | 'firstDay' | 'lastDay'>,
   locale: Locale,
 ): string {
@@ -260,6 +265,8 @@ export function digestView(content: DigestContent, ctx: RenderContext): DigestVi
     preferencesUrl: ctx.links.preferences,
     unsubscribeUrl: ctx.links.unsubscribe,
     unsubscribeLabel: words.unsubscribe,
+    viewUrl: ctx.links.view,
+    viewLabel: words.viewInBrowser,
     alsoLabel: words.alsoIn,
     placesLabel: words.alsoAbout,
     whyLabel: words.why(
@@ -278,6 +285,7 @@ export function digestView(content: DigestContent, ctx: RenderContext): DigestVi
               // At least a sliver for any story at all, so 1 of 300 still shows.
               const filled = count === 0 ? 0 : Math.max(2, Math.round((count / largest) * 100));
               return {
+                id: topic,
                 name: topicName(ctx, topic, locale),
                 count,
                 bar:
@@ -334,7 +342,12 @@ function countsText(counts: NonNullable<DigestViewModel['counts']>): string[] {
 }
 
 function textPart(view: DigestViewModel): string {
-  const out: string[] = [view.heading, `${view.periodLabel} · ${view.countLabel}`, ''];
+  const out: string[] = [
+    view.heading,
+    `${view.periodLabel} · ${view.countLabel}`,
+    `${view.viewLabel}: ${view.viewUrl}`,
+    '',
+  ];
   out.push(wrap(`${view.choicesLabel} ${view.choices}.`), `${view.changeLabel}: ${view.preferencesUrl}`, '');
   if (view.counts) out.push(...countsText(view.counts));
   if (view.topics.length === 0) out.push(wrap(view.emptyNote), '');

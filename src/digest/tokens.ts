@@ -1,11 +1,12 @@
 // Signed tokens for the links in mails: "purpose.subscriberId.issuedSeconds.signature", HMAC-SHA256 under
 // config.digest.secret, the signature cut to 128 bits (base64url). The purpose is signed too, so an unsubscribe
-// token cannot confirm and a confirm token cannot unsubscribe. Unsubscribe and preference tokens never expire (a
-// year-old mail must still let its reader leave); confirm tokens do (maxAgeSeconds at verification).
+// token cannot confirm and a confirm token cannot unsubscribe. Unsubscribe, preference and view tokens never expire (a
+// year-old mail must still let its reader leave, or read it in a browser); confirm tokens do (maxAgeSeconds at
+// verification). A view token only shows a sent digest's stories on its archive page, as that subscriber chose them.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
-const PURPOSES: readonly string[] = ['confirm', 'unsubscribe', 'preferences'];
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'view';
+const PURPOSES: readonly string[] = ['confirm', 'unsubscribe', 'preferences', 'view'];
 
 function sign(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest().subarray(0, 16).toString('base64url');

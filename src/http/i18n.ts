@@ -11,10 +11,13 @@ export interface PageWords {
   confirmTitle: string;
   confirmed: string;
   alreadyConfirmed: string;
+  /** Confirming takes a click: mail scanners open links, and must not subscribe anyone by doing so. */
+  confirmAsk(maskedEmail: string): string;
+  confirmButton: string;
   unsubscribeTitle: string;
-  unsubscribeAsk: string;
+  unsubscribeAsk(maskedEmail: string): string;
   unsubscribeButton: string;
-  unsubscribed: string;
+  unsubscribed(maskedEmail: string): string;
   subscribeTitle: string;
   subscribeIntro: string;
   email: string;
@@ -23,6 +26,16 @@ export interface PageWords {
   languages: string;
   locale: string;
   timeZone: string;
+  /** The automatic zone's option, and the note under the list that says what it will be. */
+  zoneAuto(guess: string): string;
+  zoneAutoNote(guess: string): string;
+  zonesOffered: string;
+  zonesAll: string;
+  sendDay: string;
+  sendHour: string;
+  /** "Weekly, on Mondays at 07:00, Asia/Bishkek time." */
+  delivery(frequency: 'weekly' | 'daily', weekday: string, time: string, zone: string): string;
+  changeChoices: string;
   frequency: string;
   weekly: string;
   daily: string;
@@ -45,6 +58,16 @@ export interface PageWords {
   feeds: string;
   status: string;
   storyCount(n: number): string;
+  archiveTitle: string;
+  archiveIntro: string;
+  archiveEmpty: string;
+  weeklyEditions: string;
+  dailyEditions: string;
+  personalEdition: string;
+  filterLegend: string;
+  filterButton: string;
+  anyValue: string;
+  wholeEdition: string;
   alsoIn: string;
   alsoReportedBy: string;
   why: string;
@@ -59,10 +82,12 @@ const WORDS: Record<Locale, PageWords> = {
     confirmTitle: 'Subscription',
     confirmed: 'Your subscription is confirmed. The first digest arrives at the next regular sending time.',
     alreadyConfirmed: 'This subscription is already confirmed (or was ended). Nothing changed.',
+    confirmAsk: (email) => `Send the tipwire digest to ${email}? Confirm with the button.`,
+    confirmButton: 'Confirm my subscription',
     unsubscribeTitle: 'Unsubscribe',
-    unsubscribeAsk: 'Stop sending the tipwire digest to this address?',
+    unsubscribeAsk: (email) => `Stop sending the tipwire digest to ${email}?`,
     unsubscribeButton: 'Unsubscribe',
-    unsubscribed: 'You are unsubscribed. No more digests will be sent to this address.',
+    unsubscribed: (email) => `You are unsubscribed. No more digests will be sent to ${email}.`,
     subscribeTitle: 'Subscribe to the tipwire digest',
     subscribeIntro:
       'A weekly e-mail with news on human trafficking and migration in Central Asia. Leave a group empty to get all of it.',
@@ -72,6 +97,18 @@ const WORDS: Record<Locale, PageWords> = {
     languages: 'Languages of the stories',
     locale: 'Language of the digest',
     timeZone: 'Time zone',
+    zoneAuto: (guess) => `Automatic (${guess})`,
+    zoneAutoNote: (guess) =>
+      `Automatic: the time of the first country you choose (Kyrgyzstan: Asia/Bishkek), else ${guess}.`,
+    zonesOffered: 'Time zones of the countries',
+    zonesAll: 'All time zones',
+    sendDay: 'Day of the weekly digest',
+    sendHour: 'Hour',
+    delivery: (frequency, weekday, time, zone) =>
+      frequency === 'daily'
+        ? `The digest comes every day at ${time}, ${zone} time.`
+        : `The digest comes every ${weekday} at ${time}, ${zone} time.`,
+    changeChoices: 'Change your choices',
     frequency: 'How often',
     weekly: 'Weekly',
     daily: 'Daily',
@@ -95,6 +132,8 @@ const WORDS: Record<Locale, PageWords> = {
       locale: 'Language of the digest',
       timeZone: 'Time zone',
       frequency: 'How often',
+      sendDay: 'Day of the weekly digest',
+      sendHour: 'Hour',
       status: 'Status',
     },
     invalidChoice: (problem, names) =>
@@ -108,6 +147,16 @@ const WORDS: Record<Locale, PageWords> = {
     feeds: 'Feeds',
     status: 'Status',
     storyCount: (n) => `${n} ${plural('en', n, { one: 'story', other: 'stories' })}`,
+    archiveTitle: 'Digest archive',
+    archiveIntro: 'Every digest tipwire has sent, as a web page with all its stories.',
+    archiveEmpty: 'No digest has been sent yet.',
+    weeklyEditions: 'Weekly digests',
+    dailyEditions: 'Daily digests',
+    personalEdition: 'This is the digest as it was sent to one subscriber, with their choices.',
+    filterLegend: 'Show only',
+    filterButton: 'Show',
+    anyValue: 'All',
+    wholeEdition: 'All stories of this digest',
     alsoIn: 'Also in',
     alsoReportedBy: 'Also reported by',
     why: 'Why',
@@ -118,10 +167,12 @@ const WORDS: Record<Locale, PageWords> = {
     confirmTitle: 'Подписка',
     confirmed: 'Подписка подтверждена. Первый дайджест придёт в ближайшее обычное время рассылки.',
     alreadyConfirmed: 'Эта подписка уже подтверждена (или отменена). Ничего не изменилось.',
+    confirmAsk: (email) => `Присылать дайджест tipwire на адрес ${email}? Подтвердите кнопкой.`,
+    confirmButton: 'Подтвердить подписку',
     unsubscribeTitle: 'Отписка',
-    unsubscribeAsk: 'Больше не присылать дайджест tipwire на этот адрес?',
+    unsubscribeAsk: (email) => `Больше не присылать дайджест tipwire на адрес ${email}?`,
     unsubscribeButton: 'Отписаться',
-    unsubscribed: 'Вы отписались. Дайджест на этот адрес больше не придёт.',
+    unsubscribed: (email) => `Вы отписались. Дайджест на адрес ${email} больше не придёт.`,
     subscribeTitle: 'Подписка на дайджест tipwire',
     subscribeIntro:
       'Еженедельное письмо о торговле людьми и миграции в Центральной Азии. Оставьте группу пустой, чтобы получать всё.',
@@ -131,6 +182,18 @@ const WORDS: Record<Locale, PageWords> = {
     languages: 'Языки материалов',
     locale: 'Язык дайджеста',
     timeZone: 'Часовой пояс',
+    zoneAuto: (guess) => `Автоматически (${guess})`,
+    zoneAutoNote: (guess) =>
+      `Автоматически: время первой выбранной страны (Киргизия: Asia/Bishkek), иначе ${guess}.`,
+    zonesOffered: 'Часовые пояса стран',
+    zonesAll: 'Все часовые пояса',
+    sendDay: 'День еженедельного дайджеста',
+    sendHour: 'Час',
+    delivery: (frequency, weekday, time, zone) =>
+      frequency === 'daily'
+        ? `Дайджест приходит каждый день в ${time} по времени ${zone}.`
+        : `Дайджест приходит каждую неделю: ${weekday}, ${time} по времени ${zone}.`,
+    changeChoices: 'Изменить выбор',
     frequency: 'Как часто',
     weekly: 'Раз в неделю',
     daily: 'Каждый день',
@@ -154,6 +217,8 @@ const WORDS: Record<Locale, PageWords> = {
       locale: 'Язык дайджеста',
       timeZone: 'Часовой пояс',
       frequency: 'Как часто',
+      sendDay: 'День еженедельного дайджеста',
+      sendHour: 'Час',
       status: 'Статус',
     },
     invalidChoice: (problem, names) =>
@@ -168,6 +233,16 @@ const WORDS: Record<Locale, PageWords> = {
     status: 'Состояние',
     storyCount: (n) =>
       `${n} ${plural('ru', n, { one: 'материал', few: 'материала', many: 'материалов', other: 'материала' })}`,
+    archiveTitle: 'Архив дайджестов',
+    archiveIntro: 'Все разосланные дайджесты tipwire — веб-страницы со всеми материалами.',
+    archiveEmpty: 'Ни одного дайджеста ещё не разослано.',
+    weeklyEditions: 'Еженедельные дайджесты',
+    dailyEditions: 'Ежедневные дайджесты',
+    personalEdition: 'Это дайджест в том виде, в каком его получил подписчик, с его выбором.',
+    filterLegend: 'Показать только',
+    filterButton: 'Показать',
+    anyValue: 'Все',
+    wholeEdition: 'Все материалы этого дайджеста',
     alsoIn: 'Также на',
     alsoReportedBy: 'Также сообщили',
     why: 'Почему',

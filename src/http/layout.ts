@@ -100,7 +100,7 @@ export const STYLESHEET = `body{font:16px/1.5 system-ui,Arial,sans-serif;max-wid
 header,footer{padding:.75rem 0;color:#57606a}header a{font-weight:bold;color:#1f2328;text-decoration:none}
 footer{border-top:1px solid #d0d7de;margin-top:2rem;font-size:.9rem}
 h1{font-size:1.5rem}fieldset{border:1px solid #d0d7de;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:bold}
-label{display:block;margin:.25rem 0}input[type=email],select{font:inherit;padding:.4rem;width:100%;max-width:24rem}
+label{display:block;margin:.25rem 0}input[type=email],select{font:inherit;padding:.4rem;width:100%;max-width:24rem;box-sizing:border-box}
 button{font:inherit;font-size:1.1rem;padding:.6rem 1.2rem;background:#0b57a4;color:#fff;border:0;border-radius:4px;cursor:pointer}
 a:focus,button:focus,input:focus,select:focus{outline:3px solid #f59e0b;outline-offset:2px}p.note{color:#57606a}
 article{border-bottom:1px solid #d0d7de;padding:.5rem 0}.meta,.also,.why{color:#57606a;font-size:.9rem}
@@ -114,4 +114,5 @@ dd{margin:0;overflow-wrap:anywhere}code,.summary{overflow-wrap:anywhere}.summary
 .mark.failing,.mark.disabled{background:#ffebe9;color:#a40e26}.mark.stale,.mark.moved{background:#fff8c5;color:#6b4200}
 .mark.ok{background:#dafbe1;color:#116329}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:.5rem}
 [role=alert]{color:#cf222e;font-weight:bold}
+table.counts meter{width:10rem;max-width:40vw;vertical-align:middle}caption{text-align:left;font-weight:bold}h4{margin:.5rem 0 .25rem}
 `;

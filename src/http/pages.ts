@@ -1,16 +1,26 @@
 // The subscriber pages, one function per page, each a thin shell over jobs/subscribers.ts: read the request, call
 // the use-case, render through the layout in the reader's language. Every link from a mail carries a signed token;
-// no page reveals whether an address is subscribed. Forms that change something (/subscribe, /preferences) are
+// no page reveals whether an address is subscribed, and a page reached through a token shows its address masked
+// (a***@example.org). Links from mails only show: confirming and unsubscribing take a POST (a button), because mail
+// scanners open every link of a message. Forms that change something (/subscribe, /preferences, /confirm) are
 // refused when posted from another site (sameSiteOnly); /unsubscribe is not, because RFC 8058 one-click POSTs come
 // from mail providers' servers, and its token already proves the link came from the mail.
+// The time zone, day and hour need no script: the zone list opens on "automatic" (the first chosen country's zone,
+// else a guess from Accept-Language, named in the option), day and hour on digest.schedule's.
 import type { IncomingMessage } from 'node:http';
 import { escapeHtml as esc } from '../core/html.ts';
-import { countryName, languageName } from '../core/intl.ts';
+import { countryName, dateFormat, languageName } from '../core/intl.ts';
 import type { Subscriber } from '../core/types.ts';
+import { zoneOfCountry } from '../core/zones.ts';
+import type { Config } from '../config/types.ts';
 import {
   asLocale,
+  automaticZone,
   confirm,
+  deliveryOf,
   invalidChoice,
+  maskEmail,
+  preferencesPath,
   savePreferences,
   subscribe,
   subscriberFromToken,
@@ -38,7 +48,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefin
 }
 
 /** The choices a form carries; fields the form has no control for stay undefined (unchanged). */
-function formChoices(form: URLSearchParams): ChoicesInput {
+function formChoices(form: URLSearchParams, req: IncomingMessage): ChoicesInput {
   return {
     topics: form.getAll('topics'),
     countries: form.getAll('countries'),
@@ -46,7 +56,84 @@ function formChoices(form: URLSearchParams): ChoicesInput {
     locale: form.get('locale') ?? undefined,
     frequency: form.get('frequency') ?? undefined,
     timeZone: form.get('timeZone') ?? undefined,
+    browserLanguages: String(req.headers['accept-language'] ?? ''),
+    sendDay: form.get('sendDay') ?? undefined,
+    sendHour: form.get('sendHour') ?? undefined,
   };
+}
+
+// --- when the digest comes -----------------------------------------------------------------------------------------
+
+/** Monday … Sunday in the page's language, for ISO weekdays 1 … 7 (1 January 2024 was a Monday). */
+function weekdayName(day: number, locale: Locale): string {
+  return dateFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, day));
+}
+
+const clock = (hour: number, minute = 0): string =>
+  `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+
+/** "Asia/Bishkek (GMT+6)": the zone's name and its offset now, so a reader who knows either finds it. */
+function zoneLabel(zone: string, now: Date): string {
+  const offset =
+    dateFormat('en-US', { timeZone: zone, timeZoneName: 'shortOffset' })
+      .formatToParts(now)
+      .find((part) => part.type === 'timeZoneName')?.value ?? '';
+  return `${zone.replace(/_/g, ' ')}${offset ? ` (${offset})` : ''}`;
+}
+
+/** The sentence that says when this subscriber's digest comes, in their language. */
+function deliveryText(subscriber: Subscriber, config: Config, locale: Locale): string {
+  const delivery = deliveryOf(subscriber, config);
+  return words(locale).delivery(
+    delivery.frequency,
+    weekdayName(delivery.weekday, locale),
+    clock(delivery.hour, delivery.minute),
+    delivery.timeZone,
+  );
+}
+
+function timeControls(r: RequestContext, locale: Locale, current: Partial<Subscriber>): string {
+  const t = words(locale);
+  const config = r.app.config();
+  const now = r.app.now();
+  const option = (value: string, label: string, selected: boolean): string =>
+    `<option value="${esc(value)}"${selected ? ' selected' : ''}>${esc(label)}</option>`;
+  const defaults = deliveryOf(
+    { timeZone: config.app.digest.timeZone, frequency: 'weekly', sendDay: undefined, sendHour: undefined },
+    config,
+  );
+  const day = current.sendDay ?? defaults.weekday;
+  const hour = current.sendHour ?? defaults.hour;
+  const days = [1, 2, 3, 4, 5, 6, 7]
+    .map((d) => option(String(d), weekdayName(d, locale), d === day))
+    .join('');
+  const hours = Array.from({ length: 24 }, (_, h) => option(String(h), clock(h), h === hour)).join('');
+  let zone = '';
+  if (config.app.digest.perSubscriberTimeZone) {
+    const chosen = current.timeZone;
+    const guess = automaticZone(config, [], String(r.req.headers['accept-language'] ?? ''));
+    const offered = [
+      ...new Set(
+        subscriberOptions(config)
+          .countries.map((c) => zoneOfCountry(c))
+          .filter((z): z is string => z !== undefined),
+      ),
+    ];
+    const all = Intl.supportedValuesOf('timeZone');
+    const zones = (list: readonly string[], skip: Set<string>) =>
+      list
+        .filter((z) => !skip.has(z))
+        .map((z) => option(z, zoneLabel(z, now), z === chosen))
+        .join('');
+    zone = `<label for="timeZone">${esc(t.timeZone)}</label>
+<select id="timeZone" name="timeZone" aria-describedby="timeZone-note">${option('auto', t.zoneAuto(guess), chosen === undefined)}<optgroup label="${esc(t.zonesOffered)}">${zones(offered, new Set())}</optgroup><optgroup label="${esc(t.zonesAll)}">${zones(all, new Set(offered))}</optgroup></select>
+<p class="note" id="timeZone-note">${esc(t.zoneAutoNote(guess))}</p>
+`;
+  }
+  return `${zone}<label for="sendDay">${esc(t.sendDay)}</label>
+<select id="sendDay" name="sendDay">${days}</select>
+<label for="sendHour">${esc(t.sendHour)}</label>
+<select id="sendHour" name="sendHour">${hours}</select>`;
 }
 
 /**
@@ -130,6 +217,7 @@ ${languages}
 <select id="locale" name="locale">${option('en', languageName('en'), digestLocale === 'en')}${option('ru', languageName('ru'), digestLocale === 'ru')}</select>
 <label for="frequency">${esc(t.frequency)}</label>
 <select id="frequency" name="frequency">${option('weekly', t.weekly, current.frequency !== 'daily')}${option('daily', t.daily, current.frequency === 'daily')}</select>
+${timeControls(r, locale, current)}
 <p><button type="submit">${esc(button)}</button></p>
 </form>`;
 }
@@ -160,7 +248,7 @@ export async function subscribeSubmit(r: RequestContext, signups: ClientLimiter)
   try {
     const outcome = await subscribe(
       r.app,
-      { email, ...formChoices(form) },
+      { email, ...formChoices(form, r.req) },
       { id: r.req.socket.remoteAddress ?? 'unknown', limiter: signups },
     );
     const done = words(outcome.locale);
@@ -187,11 +275,17 @@ export async function subscribeSubmit(r: RequestContext, signups: ClientLimiter)
   } catch (err) {
     const problem = problemText(err, t, locale);
     if (problem === undefined) throw err;
+    const number = (value: string | null): number | undefined =>
+      value === null || !/^\d{1,2}$/.test(value) ? undefined : Number(value);
+    const zone = form.get('timeZone');
     const current = {
       email,
       topics: form.getAll('topics'),
       countries: form.getAll('countries'),
       languages: form.getAll('languages'),
+      timeZone: zone && zone !== 'auto' ? zone : undefined,
+      sendDay: number(form.get('sendDay')),
+      sendHour: number(form.get('sendHour')),
     };
     sendHtml(r.res, 400, {
       locale,
@@ -215,7 +309,27 @@ function invalidLink(r: RequestContext): void {
 
 const tokenOf = (r: RequestContext): string => r.url.searchParams.get('token') ?? '';
 
-export const confirmPage: Handler = async (r) => {
+/** GET: who and what, and one button; nothing changes (mail scanners open links). */
+export const confirmForm: Handler = async (r) => {
+  const subscriber = await subscriberFromToken(r.app, tokenOf(r), 'confirm');
+  if (!subscriber) return invalidLink(r);
+  const locale = asLocale(subscriber.locale);
+  const t = words(locale);
+  const self = `/confirm?token=${encodeURIComponent(tokenOf(r))}`;
+  const body =
+    subscriber.status === 'pending'
+      ? `<p>${esc(t.confirmAsk(maskEmail(subscriber.email)))}</p>
+<p class="note">${esc(deliveryText(subscriber, r.app.config(), locale))}</p>
+<form method="post" action="${esc(self)}">
+<p><button type="submit">${esc(t.confirmButton)}</button></p>
+</form>`
+      : `<p role="status">${esc(t.alreadyConfirmed)}</p>`;
+  sendHtml(r.res, 200, { locale, title: t.confirmTitle, body, noindex: true });
+};
+
+/** POST (the button): pending → active; then when the digest comes, and a way on to the preferences. */
+export const confirmSubmit: Handler = async (r) => {
+  await readForm(r.req).catch(() => undefined);
   const subscriber = await subscriberFromToken(r.app, tokenOf(r), 'confirm');
   if (!subscriber) return invalidLink(r);
   const locale = asLocale(subscriber.locale);
@@ -224,7 +338,10 @@ export const confirmPage: Handler = async (r) => {
   sendHtml(r.res, 200, {
     locale,
     title: t.confirmTitle,
-    body: `<p role="status">${esc(confirmed ? t.confirmed : t.alreadyConfirmed)}</p>`,
+    body: confirmed
+      ? `<p role="status">${esc(t.confirmed)}</p>
+<p>${esc(deliveryText(subscriber, r.app.config(), locale))} <a href="${esc(preferencesPath(r.app, subscriber))}">${esc(t.changeChoices)}</a></p>`
+      : `<p role="status">${esc(t.alreadyConfirmed)}</p>`,
     noindex: true,
   });
 };
@@ -235,10 +352,11 @@ export const unsubscribeForm: Handler = async (r) => {
   const locale = asLocale(subscriber.locale);
   const t = words(locale);
   const self = `/unsubscribe?token=${encodeURIComponent(tokenOf(r))}`;
+  const masked = maskEmail(subscriber.email);
   const body =
     subscriber.status === 'unsubscribed'
-      ? `<p role="status">${esc(t.unsubscribed)}</p>`
-      : `<p>${esc(t.unsubscribeAsk)}</p>\n<form method="post" action="${esc(self)}">\n<p><button type="submit">${esc(t.unsubscribeButton)}</button></p>\n</form>`;
+      ? `<p role="status">${esc(t.unsubscribed(masked))}</p>`
+      : `<p>${esc(t.unsubscribeAsk(masked))}</p>\n<form method="post" action="${esc(self)}">\n<p><button type="submit">${esc(t.unsubscribeButton)}</button></p>\n</form>`;
   sendHtml(r.res, 200, { locale, title: t.unsubscribeTitle, body, noindex: true });
 };
 
@@ -253,7 +371,7 @@ export const unsubscribeSubmit: Handler = async (r) => {
   sendHtml(r.res, 200, {
     locale,
     title: t.unsubscribeTitle,
-    body: `<p role="status">${esc(t.unsubscribed)}</p>`,
+    body: `<p role="status">${esc(t.unsubscribed(maskEmail(subscriber.email)))}</p>`,
     noindex: true,
   });
 };
@@ -267,7 +385,8 @@ export const preferencesForm: Handler = async (r) => {
   sendHtml(r.res, 200, {
     locale,
     title: t.preferencesTitle,
-    body: choicesForm(r, locale, subscriber, self, false, t.saveButton),
+    body: `<p class="note">${esc(maskEmail(subscriber.email))} · ${esc(deliveryText(subscriber, r.app.config(), locale))}</p>
+${choicesForm(r, locale, subscriber, self, false, t.saveButton)}`,
     noindex: true,
   });
 };
@@ -280,13 +399,15 @@ export const preferencesSubmit: Handler = async (r) => {
   const locale = asLocale(subscriber.locale);
   const t = words(locale);
   try {
-    const saved = await savePreferences(r.app, subscriber, formChoices(form));
+    const saved = await savePreferences(r.app, subscriber, formChoices(form, r.req));
     const savedLocale = asLocale(saved.locale);
     const done = words(savedLocale);
+    const self = `/preferences?token=${encodeURIComponent(tokenOf(r))}`;
     sendHtml(r.res, 200, {
       locale: savedLocale,
       title: done.preferencesTitle,
-      body: `<p role="status">${esc(done.saved)}</p>`,
+      body: `<p role="status">${esc(done.saved)}</p>
+<p>${esc(deliveryText(saved, r.app.config(), savedLocale))} <a href="${esc(self)}">${esc(done.changeChoices)}</a></p>`,
       noindex: true,
     });
   } catch (err) {

@@ -7,9 +7,12 @@
 //   GET  /feeds/*                 RSS, Atom, JSON Feed per slice; OPTIONS for CORS            feeds.ts
 //   GET  /sources.opml            the sources as OPML (also /feeds/sources.opml)             feeds.ts
 //   GET  /subscribe, POST         sign-up form → pending subscriber + confirmation mail       pages.ts
-//   GET  /confirm?token=          double opt-in: pending → active                             pages.ts
+//   GET  /confirm?token=          double opt-in: a page with one button; POST confirms        pages.ts
 //   GET  /unsubscribe?token=      a page with one button; POST acts (also RFC 8058 one-click)  pages.ts
-//   GET  /preferences?token=, POST   change topics, countries, languages, locale, frequency   pages.ts
+//   GET  /preferences?token=, POST   change topics, countries, languages, locale, frequency,
+//                                 time zone, day and hour                                     pages.ts
+//   GET  /digest                  the digest archive: every sent period                       archive.ts
+//   GET  /digest/PERIOD           one period's digest (?view= a mail's own; ?topic=&country=&language=) archive.ts
 //   GET  /status, /status.json    sources' health and marks, rejected config edits, job runs  status.ts
 //   GET  /status.atom             health events as Atom (failing, recovered, stale, moved…)   status.ts
 //   GET  /metrics                 Prometheus text format                                      status.ts
@@ -19,10 +22,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobContext } from '../jobs/context.ts';
 import { createClientLimiter, type ClientLimiter } from '../jobs/subscribers.ts';
 import type { RuntimeStatus } from '../jobs/status.ts';
+import { createArchivePages } from './archive.ts';
 import { createFeedPages, type FeedPages } from './feeds.ts';
 import { STYLESHEET } from './layout.ts';
 import {
-  confirmPage,
+  confirmForm,
+  confirmSubmit,
   preferencesForm,
   preferencesSubmit,
   sameSiteOnly,
@@ -68,14 +73,17 @@ export function createRoutes(deps: RouteDeps = {}): Route[] {
   const runtime = deps.runtime ?? (() => ({ startedAt, nextRuns: {} }));
   // A server without jobs gets its own metrics (the store's gauges and process figures), made on the first scrape.
   let registry = deps.metrics;
+  const archive = createArchivePages();
   return [
     { path: '/stories', GET: storiesPage },
     { path: '/feeds/*', GET: feeds.feed, OPTIONS: feeds.preflight },
     { path: '/sources.opml', GET: feeds.feed, OPTIONS: feeds.preflight },
     { path: '/subscribe', GET: subscribeForm, POST: sameSiteOnly((r) => subscribeSubmit(r, signups)) },
-    { path: '/confirm', GET: confirmPage },
+    { path: '/confirm', GET: confirmForm, POST: sameSiteOnly(confirmSubmit) },
     { path: '/unsubscribe', GET: unsubscribeForm, POST: unsubscribeSubmit },
     { path: '/preferences', GET: preferencesForm, POST: sameSiteOnly(preferencesSubmit) },
+    { path: '/digest', GET: archive.index },
+    { path: '/digest/*', GET: archive.edition },
     { path: '/status', GET: (r) => statusPage(r, runtime()) },
     { path: '/status.json', GET: (r) => statusJson(r, runtime()) },
     { path: '/status.atom', GET: statusAtom },

@@ -21,23 +21,18 @@ import { describeError, isTipwireError } from '../core/errors.ts';
 import type { Config } from '../config/types.ts';
 import type { Store } from '../store/port.ts';
 import type { Mailer, OutboxEntry, OutgoingMail } from '../digest/port.ts';
-import {
-  dueForPeriod,
-  isoWeekLabel,
-  isValidTimeZone,
-  latestDue,
-  parseSendTime,
-  wakeSchedule,
-  type DueDigest,
-} from '../digest/schedule.ts';
+import { dueForPeriod, isoWeekLabel, latestDue, wakeSchedule, type DueDigest } from '../digest/schedule.ts';
 import {
   compileTemplates,
   renderDigest,
+  type DigestLinks,
   type DigestTemplates,
+  type RenderContext,
   type RenderedDigest,
 } from '../digest/render.ts';
 import { signToken } from '../digest/tokens.ts';
 import { storiesInSlice } from './stories.ts';
+import { deliveryOf } from './subscribers.ts';
 
 export interface DigestDeps {
   store: Store;
@@ -82,10 +77,7 @@ export function loadDigestTemplates(config: Config): Promise<DigestTemplates> {
   return compileTemplates(DEFAULT_TEMPLATES_DIR);
 }
 
-function zoneFor(subscriber: Subscriber, config: Config): string {
-  const { perSubscriberTimeZone, timeZone } = config.app.digest;
-  return perSubscriberTimeZone && isValidTimeZone(subscriber.timeZone) ? subscriber.timeZone : timeZone;
-}
+const zoneFor = (subscriber: Subscriber, config: Config): string => deliveryOf(subscriber, config).timeZone;
 
 function mailDomain(from: string): string {
   const match = /@([^>\s]+)>?\s*$/.exec(from);
@@ -104,8 +96,8 @@ export function dueFor(
   now: Date,
   period?: string,
 ): DueDigest | undefined {
-  const time = parseSendTime(config.app.digest.schedule);
-  const zone = zoneFor(subscriber, config);
+  const time = deliveryOf(subscriber, config);
+  const zone = time.timeZone;
   if (period === undefined) return latestDue(now, zone, subscriber.frequency, time);
   const due = dueForPeriod(period, zone, subscriber.frequency, time);
   if (!due) return undefined;
@@ -113,32 +105,35 @@ export function dueFor(
   return due.windowEnd > now ? { ...due, windowEnd: now } : due;
 }
 
-function links(config: Config, subscriberId: string, issued: Date) {
+/** The archive page of a period: /digest/2026-W48 (see jobs/archive.ts). */
+export function archivePath(period: string): string {
+  return `/digest/${encodeURIComponent(period)}`;
+}
+
+/**
+ * A mail's links: preferences and unsubscribe (signed, never expiring), and the web view, the period's archive page
+ * as this subscriber gets it (a signed view token), where "more on this topic" links lead to the topic's section.
+ */
+function links(config: Config, subscriberId: string, issued: Date, period: string): DigestLinks {
   const base = config.app.server.baseUrl.replace(/\/+$/, '');
   const secret = config.app.digest.secret;
+  const view = `${base}${archivePath(period)}?view=${signToken(secret, 'view', subscriberId, issued)}`;
   return {
     preferences: `${base}/preferences?token=${signToken(secret, 'preferences', subscriberId, issued)}`,
     unsubscribe: `${base}/unsubscribe?token=${signToken(secret, 'unsubscribe', subscriberId, issued)}`,
-    topic: (topic: string) => `${base}/stories?topic=${encodeURIComponent(topic)}`,
+    view,
+    topic: (topic: string) => `${view}#topic-${encodeURIComponent(topic)}`,
   };
 }
 
-/** Composes and renders one subscriber's digest for a window (no I/O but the story query). */
-export async function composeFor(
-  deps: Pick<DigestDeps, 'store' | 'config'> & { templates: DigestTemplates },
+/** What rendering needs besides the stories, for one subscriber (the mail) or one archive page (the web). */
+export function renderContext(
+  config: Config,
   subscriber: Subscriber,
-  window: { start: string; end: string; firstDay: string; lastDay: string; issued: Date },
-): Promise<RenderedDigest> {
-  const { config } = deps;
-  // Topics and countries through the one slice query; languages pick which version to show (digest/compose.ts),
-  // so every story of a chosen topic and country is read and compose keeps those with a chosen language.
-  const stories = await storiesInSlice(
-    deps.store,
-    { topics: subscriber.topics, countries: subscriber.countries, languages: [] },
-    { firstSeenSince: window.start, firstSeenUntil: window.end },
-  );
+  window: { firstDay: string; lastDay: string; issued: Date; period: string },
+): RenderContext {
   const topics = config.topics.topics;
-  return renderDigest(stories, deps.templates, {
+  return {
     subscriber,
     timeZone: zoneFor(subscriber, config),
     firstDay: window.firstDay,
@@ -146,10 +141,26 @@ export async function composeFor(
     topicOrder: topics.map((t) => t.id),
     topicNames: new Map(topics.map((t) => [t.id, t.names])),
     sourceNames: new Map(config.sources.map((s) => [s.id, s.name])),
-    links: links(config, subscriber.id, window.issued),
+    links: links(config, subscriber.id, window.issued, window.period),
     maxPerTopic: config.app.digest.maxPerTopic,
     maxHtmlBytes: config.app.digest.maxHtmlBytes,
-  });
+  };
+}
+
+/** Composes and renders one subscriber's digest for a window (no I/O but the story query). */
+export async function composeFor(
+  deps: Pick<DigestDeps, 'store' | 'config'> & { templates: DigestTemplates },
+  subscriber: Subscriber,
+  window: { start: string; end: string; firstDay: string; lastDay: string; issued: Date; period: string },
+): Promise<RenderedDigest> {
+  // Topics and countries through the one slice query; languages pick which version to show (digest/compose.ts),
+  // so every story of a chosen topic and country is read and compose keeps those with a chosen language.
+  const stories = await storiesInSlice(
+    deps.store,
+    { topics: subscriber.topics, countries: subscriber.countries, languages: [] },
+    { firstSeenSince: window.start, firstSeenUntil: window.end },
+  );
+  return renderDigest(stories, deps.templates, renderContext(deps.config, subscriber, window));
 }
 
 export function digestMail(
@@ -161,7 +172,7 @@ export function digestMail(
   date: Date,
 ): OutgoingMail {
   const { digest } = config.app;
-  const unsubscribeUrl = links(config, subscriber.id, issued).unsubscribe;
+  const unsubscribeUrl = links(config, subscriber.id, issued, row.period).unsubscribe;
   return {
     from: digest.from,
     replyTo: digest.replyTo,
@@ -244,6 +255,7 @@ export async function runDigests(deps: DigestDeps, options: DigestRunOptions): P
             end: due.windowEnd.toISOString(),
             ...coveredDays(due, start, due.timeZone),
             issued: due.windowEnd,
+            period: due.period,
           });
           if (rendered.total === 0 && !config.app.digest.sendEmpty) summary.skippedEmpty += 1;
           else summary.sent += 1;
@@ -321,6 +333,7 @@ export async function runDigests(deps: DigestDeps, options: DigestRunOptions): P
         end: row.windowEnd,
         ...days,
         issued,
+        period: row.period,
       });
       if (rendered.total === 0 && !config.app.digest.sendEmpty) {
         await db.markDigestSkipped(row.subscriberId, row.period, clock().toISOString());
@@ -388,6 +401,14 @@ export async function previewDigest(
     firstDay: day(new Date(start)),
     lastDay: day(now),
     issued: now,
+    // The links name the period this digest will be sent as: the first send after now.
+    period: (
+      dueFor(
+        subscriber,
+        deps.config,
+        new Date(now.getTime() + (subscriber.frequency === 'daily' ? 1 : 7) * 86_400_000),
+      ) ?? due
+    ).period,
   });
   return { ...rendered, period: due.period };
 }

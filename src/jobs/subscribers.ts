@@ -2,7 +2,8 @@
 // (http/pages.ts), the CLI (cli/commands/subscribers.ts) and the digest job run the same functions with the same
 // rules and the same errors. Rule order for any input: the address (one plain address, no display name, no control
 // characters) → each choice against what exists (topics configured; countries and languages tipwire can tag) → the
-// locale, zone and frequency. Bad input throws TipwireError SUBSCRIBER_INVALID whose details name the field, the
+// locale, zone, frequency, send day and hour. A zone left empty (or "auto") is the zone of the first chosen country
+// (kg → Asia/Bishkek), else a guess from the browser's languages (web sign-ups), else digest.timeZone. Bad input throws TipwireError SUBSCRIBER_INVALID whose details name the field, the
 // values refused and the values that exist, so the CLI prints them and the pages show them in the reader's language.
 // Sign-up never reveals whether an address is known: the answer is the same for new, pending, active and bounced
 // addresses; a confirmation mail goes only to pending ones, at most one per address per hour, the gap doubling
@@ -11,11 +12,13 @@
 // Bounces are recorded by the digest job through the outbox (store.digest.recordDigestFailure).
 import { TipwireError } from '../core/errors.ts';
 import { countryName, isValidTimeZone, languageName } from '../core/intl.ts';
+import { zoneOfCountries, zoneOfLanguages } from '../core/zones.ts';
 import type { Subscriber, SubscriberStatus } from '../core/types.ts';
 import type { Config } from '../config/types.ts';
 import { LANGUAGES } from '../classify/index.ts';
 import type { NewSubscriber, SubscriberRecord } from '../digest/port.ts';
 import { renderConfirm } from '../digest/render.ts';
+import { parseSendTime, type SendTime } from '../digest/schedule.ts';
 import { signToken, verifyToken, type TokenPurpose } from '../digest/tokens.ts';
 import type { JobContext } from './context.ts';
 
@@ -60,7 +63,16 @@ export function subscriberOptions(config: Config): SubscriberOptions {
 }
 
 export type ChoiceField =
-  'email' | 'topics' | 'countries' | 'languages' | 'locale' | 'timeZone' | 'frequency' | 'status';
+  | 'email'
+  | 'topics'
+  | 'countries'
+  | 'languages'
+  | 'locale'
+  | 'timeZone'
+  | 'frequency'
+  | 'sendDay'
+  | 'sendHour'
+  | 'status';
 
 /** The details of a SUBSCRIBER_INVALID error: what the pages need to say it in the reader's language. */
 export interface InvalidChoice {
@@ -100,17 +112,65 @@ export function checkEmail(raw: string): string {
 export interface ChoicesInput {
   name?: string | undefined;
   locale?: string | undefined;
+  /** An IANA zone; "" or "auto": from the chosen countries, else browserLanguages, else digest.timeZone. */
   timeZone?: string | undefined;
+  /** The browser's Accept-Language, for an automatic zone (the web pages run no script, so this is all they know). */
+  browserLanguages?: string | undefined;
   topics?: readonly string[] | undefined;
   countries?: readonly string[] | undefined;
   languages?: readonly string[] | undefined;
   frequency?: string | undefined;
+  /** 1–7 (Monday … Sunday) or a day's English name or its first three letters; "" keeps the current one. */
+  sendDay?: string | undefined;
+  /** 0–23, or "07:00"; "" keeps the current one. */
+  sendHour?: string | undefined;
 }
 
 export type Choices = Pick<
   Subscriber,
-  'name' | 'locale' | 'timeZone' | 'topics' | 'countries' | 'languages' | 'frequency'
+  'name' | 'locale' | 'timeZone' | 'topics' | 'countries' | 'languages' | 'frequency' | 'sendDay' | 'sendHour'
 >;
+
+const DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+function checkDay(raw: string): number {
+  const value = raw.trim().toLowerCase();
+  const day = /^[1-7]$/.test(value)
+    ? Number(value)
+    : value.length >= 3
+      ? DAY_NAMES.findIndex((name) => name.startsWith(value)) + 1
+      : 0;
+  if (day < 1)
+    throw invalid(
+      'sendDay',
+      [raw],
+      ['1', '2', '3', '4', '5', '6', '7'],
+      `sendDay "${raw}" must be a weekday: 1 (Monday) … 7 (Sunday), or its name`,
+    );
+  return day;
+}
+
+function checkHour(raw: string): number {
+  const match = /^(\d{1,2})(?::00)?$/.exec(raw.trim());
+  const hour = match ? Number(match[1]) : NaN;
+  if (!(hour >= 0 && hour <= 23))
+    throw invalid(
+      'sendHour',
+      [raw],
+      Array.from({ length: 24 }, (_, h) => String(h)),
+      `sendHour "${raw}" must be an hour of the day, 0 … 23 (or "07:00")`,
+    );
+  return hour;
+}
+
+/** The zone an automatic choice gives: the first chosen country's, else the browser's, else the installation's. */
+export function automaticZone(
+  config: Config,
+  countries: readonly string[],
+  browserLanguages?: string,
+): string {
+  return zoneOfCountries(countries) ?? zoneOfLanguages(browserLanguages) ?? config.app.digest.timeZone;
+}
 
 const normalised = (values: readonly string[]): string[] => [
   ...new Set(values.map((value) => value.trim().toLowerCase()).filter((value) => value !== '')),
@@ -134,14 +194,13 @@ function checkList(
   return values;
 }
 
-/** The one validation of a subscriber's choices, over `base` (the current choices, or the defaults). */
-export function checkChoices(
-  config: Config,
-  input: ChoicesInput,
-  base: Choices = defaultChoices(config),
-): Choices {
+/**
+ * The one validation of a subscriber's choices, over `base` (the current choices; none for a new subscriber, who
+ * starts from the defaults and gets an automatic zone unless one is given).
+ */
+export function checkChoices(config: Config, input: ChoicesInput, base?: Choices): Choices {
   const options = subscriberOptions(config);
-  const choices: Choices = { ...base };
+  const choices: Choices = { ...(base ?? defaultChoices(config)) };
   if (input.name !== undefined) choices.name = input.name.trim() || undefined;
   if (input.topics !== undefined) {
     const topicNames = new Map(options.topics.map((t) => [t.id, t.names.en ?? t.id]));
@@ -169,8 +228,10 @@ export function checkChoices(
       );
     choices.locale = locale;
   }
-  if (input.timeZone !== undefined && input.timeZone.trim() !== '') {
-    const zone = input.timeZone.trim();
+  const zone = input.timeZone?.trim();
+  if (zone === undefined ? base === undefined : zone === '' || zone.toLowerCase() === 'auto') {
+    choices.timeZone = automaticZone(config, choices.countries, input.browserLanguages);
+  } else if (zone !== undefined) {
     if (!isValidTimeZone(zone))
       throw invalid(
         'timeZone',
@@ -191,6 +252,9 @@ export function checkChoices(
       );
     choices.frequency = frequency;
   }
+  if (input.sendDay !== undefined && input.sendDay.trim() !== '') choices.sendDay = checkDay(input.sendDay);
+  if (input.sendHour !== undefined && input.sendHour.trim() !== '')
+    choices.sendHour = checkHour(input.sendHour);
   return choices;
 }
 
@@ -203,6 +267,40 @@ export function defaultChoices(config: Config): Choices {
     languages: [],
     frequency: 'weekly',
   };
+}
+
+// --- when a subscriber's digest goes out -------------------------------------------------------------------------
+
+export interface Delivery extends SendTime {
+  frequency: 'weekly' | 'daily';
+  /** The zone the send time is read in: the subscriber's own, or digest.timeZone when zones are not per subscriber. */
+  timeZone: string;
+}
+
+/**
+ * When this subscriber's digest is sent: their own day and hour when they chose them (on the hour), else
+ * digest.schedule's; in their zone when digest.perSubscriberTimeZone (else digest.timeZone, for everyone).
+ */
+export function deliveryOf(
+  subscriber: Pick<Subscriber, 'timeZone' | 'frequency' | 'sendDay' | 'sendHour'>,
+  config: Config,
+): Delivery {
+  const { perSubscriberTimeZone, timeZone, schedule } = config.app.digest;
+  const time = parseSendTime(schedule);
+  return {
+    frequency: subscriber.frequency,
+    timeZone: perSubscriberTimeZone && isValidTimeZone(subscriber.timeZone) ? subscriber.timeZone : timeZone,
+    weekday: subscriber.sendDay ?? time.weekday,
+    hour: subscriber.sendHour ?? time.hour,
+    minute: subscriber.sendHour === undefined ? time.minute : 0,
+  };
+}
+
+/** What a page shows of an address it must not reveal: "a***@example.org". */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${[...email.slice(0, at)][0] ?? ''}***${email.slice(at)}`;
 }
 
 export function checkStatus(raw: string): SubscriberStatus {
@@ -261,7 +359,9 @@ export async function subscribe(
   const at = ctx.now();
   const db = ctx.store.digest;
   let subscriber = await db.getSubscriberByEmail(email);
-  const choices = checkChoices(config, input, subscriber ?? defaultChoices(config));
+  // A new address starts from the defaults; a known pending or unsubscribed one from its choices (which this
+  // sign-up replaces only if the address is pending again below).
+  const choices = checkChoices(config, input, subscriber);
   const locale = asLocale(choices.locale);
   if (client && !client.limiter.take(client.id, at)) return { status: 'too-many', locale };
   if (!subscriber) {
@@ -318,6 +418,11 @@ export async function sendConfirmation(ctx: JobContext, subscriber: Subscriber, 
 
 // --- links from mails ----------------------------------------------------------------------------------------------
 
+/** The signed path of a subscriber's preferences page (for the pages that follow a confirmation or a save). */
+export function preferencesPath(ctx: JobContext, subscriber: Pick<Subscriber, 'id'>): string {
+  return `/preferences?token=${signToken(ctx.config().app.digest.secret, 'preferences', subscriber.id, ctx.now())}`;
+}
+
 /** The subscriber a signed link names, when the token is genuine, of this purpose and (for confirm) fresh. */
 export async function subscriberFromToken(
   ctx: JobContext,
@@ -353,6 +458,19 @@ export async function savePreferences(
 }
 
 // --- the operator's list -------------------------------------------------------------------------------------------
+
+/**
+ * An operator changes a subscriber's choices (as the preferences page does, with the same checks); undefined when
+ * the address is not on the list.
+ */
+export async function changeSubscriber(
+  ctx: JobContext,
+  email: string,
+  input: ChoicesInput,
+): Promise<Subscriber | undefined> {
+  const found = await ctx.store.digest.getSubscriberByEmail(checkEmail(email));
+  return found ? savePreferences(ctx, found, input) : undefined;
+}
 
 /**
  * An operator adds an address: active at once (the operator vouches for consent), or pending with a confirmation
@@ -418,6 +536,8 @@ export const CSV_COLUMNS = [
   'languages',
   'frequency',
   'status',
+  'sendDay',
+  'sendHour',
 ] as const;
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. Returns rows with their first line. */
@@ -502,6 +622,8 @@ export async function importSubscribers(ctx: JobContext, text: string, file: str
           languages: csvList(get('languages')),
           frequency: get('frequency'),
           status: get('status'),
+          sendDay: get('sendDay'),
+          sendHour: get('sendHour'),
         },
         ctx.now(),
       );
@@ -537,6 +659,8 @@ export async function exportSubscribersCsv(ctx: JobContext): Promise<string> {
         s.languages.join(';'),
         s.frequency,
         s.status,
+        s.sendDay === undefined ? '' : String(s.sendDay),
+        s.sendHour === undefined ? '' : String(s.sendHour),
       ]
         .map(csvCell)
         .join(','),

@@ -214,6 +214,16 @@ export const migrations: Migration[] = [
       CREATE INDEX job_runs_started ON job_runs (started_at);
     `,
   },
+  {
+    id: 8,
+    name: "subscribers' own send day and hour",
+    sql: `
+      -- The weekday (1 = Monday … 7) and hour a subscriber chose for their digest, in their zone; NULL keeps
+      -- digest.schedule's (subscribers from before this migration, and operators' imports without them).
+      ALTER TABLE subscribers ADD COLUMN send_day INTEGER;
+      ALTER TABLE subscribers ADD COLUMN send_hour INTEGER;
+    `,
+  },
 ];
 
 export async function migrate(db: SqlDriver, list: Migration[] = migrations): Promise<number> {

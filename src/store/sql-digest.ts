@@ -10,6 +10,7 @@ import type {
   NewSubscriber,
   OutboxEntry,
   OutboxState,
+  SentPeriod,
   SubscriberQuery,
   SubscriberRecord,
 } from '../digest/port.ts';
@@ -30,6 +31,8 @@ function rowToSubscriber(row: Row): SubscriberRecord {
     countries: list(row.countries),
     languages: list(row.languages),
     frequency: row.frequency === 'daily' ? 'daily' : 'weekly',
+    sendDay: row.send_day === null || row.send_day === undefined ? undefined : Number(row.send_day),
+    sendHour: row.send_hour === null || row.send_hour === undefined ? undefined : Number(row.send_hour),
     status: String(row.status) as SubscriberStatus,
     createdAt: String(row.created_at),
     confirmedAt: opt(row.confirmed_at),
@@ -85,6 +88,8 @@ export class SqlDigestStore implements DigestStore {
       countries: input.countries,
       languages: input.languages,
       frequency: input.frequency,
+      sendDay: input.sendDay,
+      sendHour: input.sendHour,
       status: input.status ?? 'pending',
       createdAt: input.createdAt ?? now,
       confirmedAt: input.confirmedAt,
@@ -92,8 +97,8 @@ export class SqlDigestStore implements DigestStore {
     };
     const inserted = await this.db.get(
       `INSERT INTO subscribers (id, email, email_key, name, locale, time_zone, topics, countries, languages, frequency,
-          status, created_at, confirmed_at, status_changed_at, hard_bounces, cutoff)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL)
+          send_day, send_hour, status, created_at, confirmed_at, status_changed_at, hard_bounces, cutoff)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL)
        ON CONFLICT DO NOTHING RETURNING id`,
       [
         record.id,
@@ -106,6 +111,8 @@ export class SqlDigestStore implements DigestStore {
         JSON.stringify(record.countries),
         JSON.stringify(record.languages),
         record.frequency,
+        record.sendDay ?? null,
+        record.sendHour ?? null,
         record.status,
         record.createdAt,
         record.confirmedAt ?? null,
@@ -122,7 +129,8 @@ export class SqlDigestStore implements DigestStore {
 
   async updateSubscriber(subscriber: Subscriber): Promise<void> {
     await this.db.run(
-      `UPDATE subscribers SET name = ?, locale = ?, time_zone = ?, topics = ?, countries = ?, languages = ?, frequency = ?
+      `UPDATE subscribers SET name = ?, locale = ?, time_zone = ?, topics = ?, countries = ?, languages = ?, frequency = ?,
+          send_day = ?, send_hour = ?
         WHERE id = ?`,
       [
         subscriber.name ?? null,
@@ -132,6 +140,8 @@ export class SqlDigestStore implements DigestStore {
         JSON.stringify(subscriber.countries),
         JSON.stringify(subscriber.languages),
         subscriber.frequency,
+        subscriber.sendDay ?? null,
+        subscriber.sendHour ?? null,
         subscriber.id,
       ],
     );
@@ -366,6 +376,19 @@ export class SqlDigestStore implements DigestStore {
       period,
     ]);
     return row ? rowToEntry(row) : undefined;
+  }
+
+  async listSentPeriods(limit = 520): Promise<SentPeriod[]> {
+    const rows = await this.db.all(
+      `SELECT period, COUNT(*) AS digests, MAX(sent_at) AS last_sent_at FROM digest_outbox
+        WHERE state = 'sent' GROUP BY period ORDER BY MAX(sent_at) DESC, period DESC LIMIT ?`,
+      [Math.max(1, Math.floor(limit))],
+    );
+    return rows.map((row) => ({
+      period: String(row.period),
+      digests: Number(row.digests),
+      lastSentAt: String(row.last_sent_at),
+    }));
   }
 
   async listDigests(

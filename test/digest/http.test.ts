@@ -1,6 +1,7 @@
 // The subscriber pages in a real browser (Debian Chromium through playwright-core) against the real server, store
 // and file mailer: the unsubscribe link shows a button and does nothing until it is clicked; RFC 8058 one-click POST
-// works without a browser; sign-up sends a confirm mail whose link activates the subscriber; re-sends to a pending
+// works without a browser; sign-up sends a confirm mail whose link shows a button that activates the subscriber (a
+// GET, as mail scanners send, changes nothing); re-sends to a pending
 // address are rate-limited; cross-site POSTs are refused; every page carries the same strict CSP.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,7 +122,12 @@ describe('subscriber pages in Chromium', () => {
     expect(mail.subject).toBe('Подтвердите подписку на дайджест tipwire');
     const confirmUrl = /(http:\/\/127\.0\.0\.1:\d+\/confirm\?token=\S+)/.exec(mail.text ?? '')?.[1];
     expect(confirmUrl).toBeDefined();
+    // Opening the link (as a mail scanner would) shows who and a button; only the click confirms.
     await page.goto(confirmUrl!);
+    expect(await page.textContent('main')).toContain('n***@example.org');
+    expect((await store.digest.getSubscriber(pending!.id))?.status).toBe('pending');
+    await page.getByRole('button', { name: 'Подтвердить подписку' }).click();
+    await page.waitForSelector('[role=status]');
     expect(await page.textContent('main')).toContain('Подписка подтверждена');
     expect((await store.digest.getSubscriber(pending!.id))?.status).toBe('active');
     await page.close();
@@ -159,7 +165,33 @@ describe('subscriber endpoints over plain HTTP', () => {
     await fetch(`${server.url}/unsubscribe?token=${unsub}`, { method: 'POST' });
     const again = await fetch(`${server.url}/confirm?token=${confirm}`);
     expect(await again.text()).toContain('already confirmed');
+    const posted = await fetch(`${server.url}/confirm?token=${confirm}`, { method: 'POST' });
+    expect(await posted.text()).toContain('already confirmed');
     expect((await store.digest.getSubscriber(s.id))?.status).toBe('unsubscribed');
+  });
+
+  it('a confirm link fetched (as mail scanners do) confirms nothing; the POST of its button does', async () => {
+    const s = await store.digest.addSubscriber({
+      email: 'scanned@example.org',
+      locale: 'en',
+      timeZone: 'Asia/Bishkek',
+      topics: [],
+      countries: [],
+      languages: [],
+      frequency: 'weekly',
+      status: 'pending',
+    });
+    const link = `${server.url}/confirm?token=${signToken(config.app.digest.secret, 'confirm', s.id, new Date())}`;
+    for (const method of ['GET', 'HEAD', 'GET']) {
+      expect((await fetch(link, { method, redirect: 'manual' })).status).toBe(200);
+    }
+    const page = await (await fetch(link)).text();
+    expect(page).toContain('s***@example.org');
+    expect(page).toContain('<form method="post"');
+    expect((await store.digest.getSubscriber(s.id))?.status).toBe('pending');
+    const confirmed = await fetch(link, { method: 'POST', headers: { 'Sec-Fetch-Site': 'same-origin' } });
+    expect(await confirmed.text()).toContain('Your subscription is confirmed');
+    expect((await store.digest.getSubscriber(s.id))?.status).toBe('active');
   });
 
   it('refuses header-injection and malformed addresses at sign-up', async () => {

@@ -32,6 +32,7 @@ function context(overrides: Partial<RenderContext> = {}): RenderContext {
     links: {
       preferences: 'https://tipwire.example/preferences?token=p',
       unsubscribe: 'https://tipwire.example/unsubscribe?token=u',
+      view: 'https://tipwire.example/digest/2026-W48?view=v',
       topic: (id) => `https://tipwire.example/stories?topic=${id}`,
     },
     maxPerTopic: 8,

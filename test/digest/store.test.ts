@@ -70,6 +70,35 @@ for (const kind of storeKinds()) {
       await store.close();
     });
 
+    it('keeps a send day and hour (or none), and lists the periods sent, the latest first', async () => {
+      const store = await kind.open();
+      const db = store.digest;
+      const own = await db.addSubscriber(person({ sendDay: 5, sendHour: 18 }));
+      const plain = await db.addSubscriber(person({ email: 'plain@example.org' }));
+      expect(await db.getSubscriber(own.id)).toMatchObject({ sendDay: 5, sendHour: 18 });
+      const none = await db.getSubscriber(plain.id);
+      expect([none?.sendDay, none?.sendHour]).toEqual([undefined, undefined]);
+      await db.updateSubscriber({ ...own, sendDay: undefined, sendHour: 0 });
+      const changed = await db.getSubscriber(own.id);
+      expect([changed?.sendDay, changed?.sendHour]).toEqual([undefined, 0]);
+
+      expect(await db.listSentPeriods()).toEqual([]);
+      const send = async (id: string, period: string, end: string, at: string) => {
+        await db.planDigest(plan(id, period, end), at);
+        await db.claimDigest(id, period, at, T2);
+        await db.markDigestSent(id, period, at, 3);
+      };
+      await send(own.id, '2026-W48', T1, T1);
+      await send(plain.id, '2026-W48', T1, T1);
+      await send(own.id, '2026-W49', T2, T2);
+      await db.planDigest(plan(plain.id, '2026-W49', T2), T2); // planned, not sent
+      expect(await db.listSentPeriods()).toEqual([
+        { period: '2026-W49', digests: 1, lastSentAt: T2 },
+        { period: '2026-W48', digests: 2, lastSentAt: T1 },
+      ]);
+      await store.close();
+    });
+
     it('confirms a pending subscriber once and changes status only when it differs', async () => {
       const store = await kind.open();
       const db = store.digest;
