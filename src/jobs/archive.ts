@@ -3,7 +3,8 @@
 // (digest/compose.ts) and view (digest/render.ts digestView), so its heading names the same days as the mail's
 // subject, its counts and sections are the mail's. Two ways in:
 //  - a mail's "view in your browser" link carries a signed view token: the page shows that subscriber's digest of
-//    that period (their window from the outbox, their choices, zone and language), without ever showing the address;
+//    that period (their window from the outbox; their choices, zone and language as they are now, since the outbox
+//    keeps no copy of them), without ever showing the address;
 //  - without one, the period's edition for everyone: the installation's window (digest.schedule in digest.timeZone),
 //    all stories, narrowed by ?topic=&country=&language= (checked like a subscriber's choices), in the page's language.
 // A period nobody was sent is not a page. The index lists the editions, the latest first; their names come from
