@@ -16,14 +16,16 @@ import { haveCorpus, loadRealNews, topicSplit } from '../helpers/real-news.ts';
  * arrive; each new one moves a figure a little): re-record them when the labels or the classifier change.
  */
 const FLOORS = {
+  // reached: any 0.896 / 0.709, trafficking F1 0.727, en P 0.911, pl P 0.600, smuggling 0.286,
+  // labour-migration 0.100, forced-displacement 0.810, migration-governance 0.852
   any: { precision: 0.87, recall: 0.69 },
   traffickingF1: 0.7,
   /** Precision of "relevant to any topic" in each language with at least 50 held-out items. */
-  languagePrecision: { en: 0.88, pl: 0.55 } as Record<string, number>,
+  languagePrecision: { en: 0.89, pl: 0.55 } as Record<string, number>,
   topicF1: {
-    smuggling: 0,
-    'labour-migration': 0.07,
-    'forced-displacement': 0.71,
+    smuggling: 0.25,
+    'labour-migration': 0.08,
+    'forced-displacement': 0.79,
     'migration-governance': 0.83,
   } as Record<string, number>,
 };
