@@ -119,6 +119,14 @@ describe('tipwire run', () => {
     };
     expect(status.sources).toEqual([expect.objectContaining({ id: 'feed-a', health: 'ok' })]);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    // The service's own metrics and health views count what it just did.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^tipwire_polls_total\{outcome="ok"\} 1$/m);
+    expect(metrics).toMatch(/^tipwire_fetches_total\{outcome="changed",status="200"\} 1$/m);
+    const runs = ((await (await fetch(`${base}/status.json`)).json()) as { jobRuns: { job: string }[] })
+      .jobRuns;
+    expect(runs.map((run) => run.job).sort()).toEqual(['poll', 'publish']);
+    expect((await fetch(`${base}/status.atom`)).status).toBe(200);
     const page = await fetch(`${base}/stories?topic=trafficking`);
     expect(await page.text()).toContain('Human trafficking victims freed in Bishkek');
   }, 30_000);
