@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { countryName, languageName, plural } from '../core/intl.ts';
 import { LOCALES, type ChoiceField, type InvalidChoice, type Locale } from '../jobs/subscribers.ts';
+import { SITE_WORDS, type SiteWords } from './i18n-site.ts';
 
 export interface PageWords {
   invalidLink: string;
@@ -54,7 +55,6 @@ export interface PageWords {
   footerNav: string;
   stories: string;
   subscribe: string;
-  feed: string;
   feeds: string;
   status: string;
   storyCount(n: number): string;
@@ -71,6 +71,8 @@ export interface PageWords {
   alsoIn: string;
   alsoReportedBy: string;
   why: string;
+  /** The reader site's pages (i18n-site.ts). */
+  site: SiteWords;
 }
 
 const list = (values: string[]): string => values.join(', ');
@@ -122,7 +124,7 @@ const WORDS: Record<Locale, PageWords> = {
     saved: 'Your choices are saved; the next digest follows them.',
     methodNotAllowed: (allowed) => `This address only answers ${allowed}.`,
     notFound: (path) =>
-      `Nothing is at ${path}. Stories are at /stories; feeds at /feeds/all.rss, /feeds/all.atom and /feeds/all.json.`,
+      `Nothing is at ${path}. Stories are at /; feeds at /feeds/all.rss, /feeds/all.atom and /feeds/all.json.`,
     serverError: 'The server could not answer this request; the operator has it in the logs.',
     fields: {
       email: 'E-mail address',
@@ -143,7 +145,6 @@ const WORDS: Record<Locale, PageWords> = {
     footerNav: 'Site',
     stories: 'Stories',
     subscribe: 'Subscribe',
-    feed: 'Atom feed',
     feeds: 'Feeds',
     status: 'Status',
     storyCount: (n) => `${n} ${plural('en', n, { one: 'story', other: 'stories' })}`,
@@ -160,6 +161,7 @@ const WORDS: Record<Locale, PageWords> = {
     alsoIn: 'Also in',
     alsoReportedBy: 'Also reported by',
     why: 'Why',
+    site: SITE_WORDS.en,
   },
   ru: {
     invalidLink:
@@ -207,7 +209,7 @@ const WORDS: Record<Locale, PageWords> = {
     saved: 'Выбор сохранён; следующий дайджест будет по нему.',
     methodNotAllowed: (allowed) => `Этот адрес отвечает только на ${allowed}.`,
     notFound: (path) =>
-      `По адресу ${path} ничего нет. Материалы — на /stories; ленты — /feeds/all.rss, /feeds/all.atom и /feeds/all.json.`,
+      `По адресу ${path} ничего нет. Материалы — на /; ленты — /feeds/all.rss, /feeds/all.atom и /feeds/all.json.`,
     serverError: 'Сервер не смог ответить на запрос; подробности — в журнале у оператора.',
     fields: {
       email: 'Адрес электронной почты',
@@ -228,7 +230,6 @@ const WORDS: Record<Locale, PageWords> = {
     footerNav: 'Сайт',
     stories: 'Материалы',
     subscribe: 'Подписка',
-    feed: 'Лента Atom',
     feeds: 'Ленты',
     status: 'Состояние',
     storyCount: (n) =>
@@ -246,6 +247,7 @@ const WORDS: Record<Locale, PageWords> = {
     alsoIn: 'Также на',
     alsoReportedBy: 'Также сообщили',
     why: 'Почему',
+    site: SITE_WORDS.ru,
   },
 };
 

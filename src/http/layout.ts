@@ -39,6 +39,7 @@ export interface Page {
 
 export function layout(page: Page): string {
   const t = words(page.locale);
+  const site = t.site;
   return `<!doctype html>
 <html lang="${page.locale}">
 <head>
@@ -46,14 +47,17 @@ export function layout(page: Page): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${page.noindex ? '<meta name="robots" content="noindex">\n' : ''}<title>${esc(page.title)} · tipwire</title>
 <link rel="stylesheet" href="/site.css">
+<link rel="icon" href="data:,">
 ${page.head ? `${page.head}\n` : ''}</head>
 <body>
-<header><a href="/stories">tipwire</a></header>
-<main>
+<a class="skip" href="#content">${esc(site.skip)}</a>
+<header><a class="brand" href="/">tipwire</a>
+<nav aria-label="${esc(site.mainNav)}"><ul><li><a href="/">${esc(site.home)}</a></li><li><a href="/search">${esc(site.search)}</a></li><li><a href="/feeds">${esc(site.feeds)}</a></li><li><a href="/subscribe">${esc(t.subscribe)}</a></li></ul></nav></header>
+<main id="content" tabindex="-1">
 <h1>${esc(page.title)}</h1>
 ${page.body}
 </main>
-<footer><nav aria-label="${esc(t.footerNav)}"><a href="/stories">${esc(t.stories)}</a> · <a href="/subscribe">${esc(t.subscribe)}</a> · <a href="/feeds/all.atom">${esc(t.feed)}</a> · <a href="/status">${esc(t.status)}</a></nav></footer>
+<footer><nav aria-label="${esc(t.footerNav)}"><a href="/">${esc(t.stories)}</a> · <a href="/feeds">${esc(t.feeds)}</a> · <a href="/subscribe">${esc(t.subscribe)}</a> · <a href="/status">${esc(t.status)}</a></nav></footer>
 </body>
 </html>
 `;
@@ -96,14 +100,24 @@ export function sendText(
 }
 
 /** The one stylesheet (CSP allows no inline style): readable at 390 px, visible focus, enough contrast. */
-export const STYLESHEET = `body{font:16px/1.5 system-ui,Arial,sans-serif;max-width:46rem;margin:0 auto;padding:0 1rem;color:#1f2328;background:#fff}
-header,footer{padding:.75rem 0;color:#57606a}header a{font-weight:bold;color:#1f2328;text-decoration:none}
+export const STYLESHEET = `body{font:16px/1.5 system-ui,Arial,sans-serif;max-width:46rem;margin:0 auto;padding:0 1rem;color:#1f2328;background:#fff;overflow-wrap:anywhere}
+header,footer{padding:.75rem 0;color:#57606a}header{display:flex;flex-wrap:wrap;align-items:baseline;gap:.25rem 1.25rem;border-bottom:1px solid #d0d7de}
+header .brand{font-weight:bold;font-size:1.2rem;color:#1f2328;text-decoration:none}header ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}
+a{color:#0b57a4}a:visited{color:#6639ba}
+.skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}.skip:focus{left:.5rem}
 footer{border-top:1px solid #d0d7de;margin-top:2rem;font-size:.9rem}
-h1{font-size:1.5rem}fieldset{border:1px solid #d0d7de;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:bold}
-label{display:block;margin:.25rem 0}input[type=email],select{font:inherit;padding:.4rem;width:100%;max-width:24rem;box-sizing:border-box}
+h1{font-size:1.5rem;line-height:1.25}h2{font-size:1.15rem;line-height:1.3;margin:.25rem 0}fieldset{border:1px solid #d0d7de;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:bold}
+label{display:block;margin:.25rem 0}input[type=email],input[type=search],select{font:inherit;padding:.4rem;width:100%;max-width:24rem;box-sizing:border-box;border:1px solid #57606a;border-radius:4px}
 button{font:inherit;font-size:1.1rem;padding:.6rem 1.2rem;background:#0b57a4;color:#fff;border:0;border-radius:4px;cursor:pointer}
-a:focus,button:focus,input:focus,select:focus{outline:3px solid #f59e0b;outline-offset:2px}p.note{color:#57606a}
-article{border-bottom:1px solid #d0d7de;padding:.5rem 0}.meta,.also,.why{color:#57606a;font-size:.9rem}
+a:focus,button:focus,input:focus,select:focus,main:focus-visible,summary:focus{outline:3px solid #9a5b00;outline-offset:2px}p.note{color:#57606a}
+article{border-bottom:1px solid #d0d7de;padding:.75rem 0}.meta,.also,.why{color:#57606a;font-size:.9rem}.meta{margin:.25rem 0}
+.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.25rem 1rem;align-items:end}.filters p{margin:.25rem 0}
+.filters .actions{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
+.tags{list-style:none;padding:0;margin:.25rem 0;display:flex;flex-wrap:wrap;gap:.25rem .75rem;font-size:.9rem}
+.feeds a{margin-right:.5rem}.pager{display:flex;justify-content:space-between;gap:1rem;margin:1rem 0}
+.chart{margin:1.5rem 0}.chart svg{display:block;max-width:36rem;height:auto}.chart figcaption{font-weight:bold;margin-bottom:.5rem}.range{font-weight:normal;color:#57606a}
+.table-scroll{overflow-x:auto}details{margin:.5rem 0}summary{cursor:pointer;color:#0b57a4}
+dl.versions{display:block}dl.versions dt{font-weight:bold;margin-top:.75rem;color:#1f2328}dl.versions dd{margin:0 0 .5rem 0}
 table{border-collapse:collapse}td,th{padding:.25rem .6rem;border-bottom:1px solid #d0d7de;text-align:left}
 ul.sources,ol.runs,ol.events,ol.rejected{list-style:none;padding:0}
 li.source,.runs li,.events li,.rejected li{border-bottom:1px solid #d0d7de;padding:.5rem 0}

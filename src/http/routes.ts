@@ -3,7 +3,12 @@
 // handler (node:http drops the body), other methods get 405 with Allow (server.ts). Handlers are thin: they read
 // the request, call a use-case in src/jobs, and render through the one layout (layout.ts) and i18n (i18n.ts).
 //
-//   GET  /stories                 stories of a slice (?topic=&country=&lang=) as a page      stories.ts
+//   GET  /                        latest stories, filters (?topic=&country=&lang=&period=), charts   site.ts
+//   GET  /topic/*, /country/*, /lang/*   one slice's stories, its feeds announced, its chart        site.ts
+//   GET  /story/*                 one story: versions, copies, why it is here                   site.ts
+//   GET  /search?q=, /search.atom  search with the same filters, as a page and as a feed      site.ts
+//   GET  /feeds, /feeds.opml      every feed the site offers                                    site.ts
+//   GET  /stories                 the old list: 301 to / with its filters                       site.ts
 //   GET  /feeds/*                 RSS, Atom, JSON Feed per slice; OPTIONS for CORS            feeds.ts
 //   GET  /sources.opml            the sources as OPML (also /feeds/sources.opml)             feeds.ts
 //   GET  /subscribe, POST         sign-up form → pending subscriber + confirmation mail       pages.ts
@@ -38,7 +43,7 @@ import {
 } from './pages.ts';
 import { createMetrics, type Metrics } from '../jobs/metrics.ts';
 import { healthz, metrics, statusAtom, statusJson, statusPage } from './status.ts';
-import { storiesPage } from './stories.ts';
+import { createSitePages, type SitePages } from './site.ts';
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'OPTIONS'] as const;
 export type Method = Exclude<(typeof METHODS)[number], 'HEAD'>;
@@ -64,6 +69,8 @@ export interface RouteDeps {
   runtime?: () => RuntimeStatus;
   /** The process's metrics (the jobs feed them); a server alone gets its own, with the store's gauges. */
   metrics?: Metrics;
+  /** The reader site's pages with their cache of facets and chart counts. */
+  site?: SitePages;
 }
 
 export function createRoutes(deps: RouteDeps = {}): Route[] {
@@ -74,8 +81,18 @@ export function createRoutes(deps: RouteDeps = {}): Route[] {
   // A server without jobs gets its own metrics (the store's gauges and process figures), made on the first scrape.
   let registry = deps.metrics;
   const archive = createArchivePages();
+  const site = deps.site ?? createSitePages();
   return [
-    { path: '/stories', GET: storiesPage },
+    { path: '/', GET: site.home },
+    { path: '/topic/*', GET: site.slice('topic') },
+    { path: '/country/*', GET: site.slice('country') },
+    { path: '/lang/*', GET: site.slice('lang') },
+    { path: '/story/*', GET: site.story },
+    { path: '/search', GET: site.search },
+    { path: '/search.atom', GET: site.searchAtom },
+    { path: '/feeds', GET: site.feeds },
+    { path: '/feeds.opml', GET: site.feedsOpml },
+    { path: '/stories', GET: site.storiesRedirect },
     { path: '/feeds/*', GET: feeds.feed, OPTIONS: feeds.preflight },
     { path: '/sources.opml', GET: feeds.feed, OPTIONS: feeds.preflight },
     { path: '/subscribe', GET: subscribeForm, POST: sameSiteOnly((r) => subscribeSubmit(r, signups)) },

@@ -47,7 +47,7 @@ async function handle(
       sendText(
         res,
         404,
-        `Not found: ${url.pathname}. Stories are at /stories; feeds at /feeds/all.rss, /feeds/all.atom and /feeds/all.json.`,
+        `Not found: ${url.pathname}. Stories are at /; feeds at /feeds/all.rss, /feeds/all.atom and /feeds/all.json.`,
       );
       return;
     }

@@ -73,6 +73,7 @@ export function feedMetaFor(config: Config, slice: FeedSlice): FeedMeta {
   }
   return {
     baseUrl: config.app.server.baseUrl,
+    htmlUrl: slicePageUrl(config.app.server.baseUrl, slice),
     title: labels.length ? `${publish.title} — ${labels.join(' · ')}` : publish.title,
     description: publish.description,
     path: slice.path,
@@ -83,6 +84,16 @@ export function feedMetaFor(config: Config, slice: FeedSlice): FeedMeta {
     topics: config.topics.topics,
     slice,
   };
+}
+
+/**
+ * The site's page that shows a slice (the feed's rel="alternate"): / for everything, /topic/<id>, /country/<cc>,
+ * /lang/<ll>, with single-valued query filters kept (the pages filter by one value of each kind).
+ */
+export function slicePageUrl(baseUrl: string, slice: FeedSlice): string {
+  const path = slice.kind === 'all' || !slice.value ? '/' : `/${slice.kind}/${slice.value}`;
+  const single = [slice.topics, slice.countries, slice.languages].every((values) => values.length <= 1);
+  return `${baseUrl.replace(/\/+$/, '')}${path}${single ? slice.query : ''}`;
 }
 
 // --- feeds on demand (the HTTP server) ----------------------------------------------------------------------------
@@ -115,16 +126,19 @@ export async function renderSliceFeed(
 ): Promise<RenderedFeed> {
   const config = ctx.config();
   const stories = await storiesInSlice(ctx.store, slice, feedWindow(ctx.now(), config.app.publish));
-  const meta = feedMetaFor(config, slice);
+  const sliceMeta = feedMetaFor(config, slice);
   // A language feed shows each story in that language and leaves out stories with no version in it.
   const entries = buildEntries(
     stories,
     entryContext(config.app.server.baseUrl, config.sources, config.topics.topics),
     undefined,
-    meta.language,
+    sliceMeta.language,
   );
+  // A feed with no entry is dated by the store's creation, not the epoch, and stays the same bytes while empty.
+  const created = entries.length === 0 ? await ctx.store.createdAt() : undefined;
+  const meta = { ...sliceMeta, updated: created };
   let newest = 0;
-  for (const story of stories) {
+  for (const story of created ? [] : stories) {
     newest = Math.max(
       newest,
       Date.parse(story.updatedAt) || 0,
@@ -134,15 +148,8 @@ export async function renderSliceFeed(
   return {
     text: renderEntries(entries, meta, format),
     contentType: CONTENT_TYPES[format],
-    lastModified: newest,
+    lastModified: created ? Date.parse(created) : newest,
   };
-}
-
-/** The entries of a slice, for the /stories page. */
-export async function sliceEntries(ctx: JobContext, slice: FeedSlice): Promise<FeedEntry[]> {
-  const config = ctx.config();
-  const stories = await storiesInSlice(ctx.store, slice, feedWindow(ctx.now(), config.app.publish));
-  return buildEntries(stories, entryContext(config.app.server.baseUrl, config.sources, config.topics.topics));
 }
 
 export function sourcesOpml(config: Config): string {
@@ -288,6 +295,8 @@ export async function publishFeeds(
   const window = feedWindow(options.now, publish);
   const ctx = entryContext(config.app.server.baseUrl, config.sources, config.topics.topics);
   const memo = new Map<string, FeedEntry>();
+  let createdAt: string | undefined;
+  const created = async (): Promise<string> => (createdAt ??= await store.createdAt());
 
   const slices = exportSlices(await store.listStoryTags(window.updatedSince ?? ''), topicIds);
   const known = new Set(slices.map((s) => s.path));
@@ -306,8 +315,11 @@ export async function publishFeeds(
     // Newest first, the order every feed uses.
     const stories = await storiesInSlice(store, slice, window);
     storyCount = Math.max(storyCount, stories.length);
-    const meta = feedMetaFor(config, slice);
-    const entries = buildEntries(stories, ctx, memo, meta.language);
+    const entries = buildEntries(stories, ctx, memo, feedMetaFor(config, slice).language);
+    const meta = {
+      ...feedMetaFor(config, slice),
+      updated: entries.length === 0 ? await created() : undefined,
+    };
     for (const format of FEED_FORMATS) {
       const outcome = await writeIfChanged(
         slicePathOnDisk(dir, slice, format),

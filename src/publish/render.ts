@@ -32,7 +32,12 @@ export interface FeedMeta {
   hub?: string | undefined;
   sources: readonly Source[];
   topics: readonly TopicInfo[];
-  /** Overrides the feed-level updated time (default: newest entry; the Unix epoch for an empty feed). */
+  /** The web page that shows what the feed carries (its rel="alternate"); default: the base URL. */
+  htmlUrl?: string | undefined;
+  /**
+   * Overrides the feed-level updated time (default: newest entry). Give it for a feed that may be empty (the feed's
+   * creation time, e.g. the store's): an empty feed without it is dated at the Unix epoch.
+   */
   updated?: IsoDate | undefined;
   /** Describes the slice in the JSON Feed `_tipwire` object. */
   slice?: FeedSlice | undefined;
@@ -87,7 +92,7 @@ function baseOptions(
   return {
     title: cleanText(meta.title),
     description: cleanText(meta.description),
-    link: safeUrl(meta.baseUrl) ?? 'http://invalid.invalid/',
+    link: safeUrl(meta.htmlUrl) ?? safeUrl(meta.baseUrl) ?? 'http://invalid.invalid/',
     hub: safeUrl(meta.hub),
     updated: feedUpdated(entries, meta),
   };

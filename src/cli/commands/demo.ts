@@ -100,7 +100,7 @@ export const demoCommand = defineCommand({
           `  feeds     ${shown(paths.feeds)}/\n  digests   ${shown(paths.outbox)}/  (.eml files)\n` +
           `  database  ${shown(paths.database)}\n  config    ${shown(paths.config)}/\n\n` +
           `Browse it:  npx tipwire --config ${shown(paths.config)} serve\n` +
-          `            then open http://127.0.0.1:${config.app.server.port}/stories (feeds: /feeds/all.atom, status: /status)\n`,
+          `            then open http://127.0.0.1:${config.app.server.port}/ (feeds: /feeds/all.atom, status: /status)\n`,
       );
       // A failed demo source would be a bug in the demo, except the deliberately broken one, which must still be read.
       return polled === EXIT.ok && sent === EXIT.ok ? EXIT.ok : EXIT.failed;
