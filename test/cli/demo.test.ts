@@ -1,5 +1,5 @@
 // The demo as a user runs it, in a fresh working directory: it keeps to folders of its own (a real run's out/ is left
-// alone), says how to browse its result, and `tipwire --config data/demo/config serve` then serves its stories with
+// alone), says how to browse its result, and `tipwire serve --config data/demo/config` then serves its stories with
 // links on the port it was given and no development-key warning.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ describe('npm run demo', () => {
       timeout: 120_000,
     });
     expect(demo.status, demo.stderr).toBe(0);
-    expect(demo.stdout).toContain('Browse it:  npx tipwire --config data/demo/config serve');
+    expect(demo.stdout).toContain('Browse it:  npx tipwire serve --config data/demo/config');
     expect(readFileSync(join(cwd, 'out', 'feeds', 'all.atom'), 'utf8')).toBe('a real run’s feed');
     expect(readdirSync(join(cwd, 'out'))).toEqual(['demo', 'feeds']);
     expect(existsSync(join(cwd, 'out', 'demo', 'feeds', 'all.atom'))).toBe(true);
@@ -46,7 +46,7 @@ describe('npm run demo', () => {
     const port = await freePort();
     const serve = spawn(
       process.execPath,
-      [BIN, '--config', 'data/demo/config', 'serve', '--port', String(port)],
+      [BIN, 'serve', '--config', 'data/demo/config', '--port', String(port)],
       { cwd, env },
     );
     let stderr = '';

@@ -99,7 +99,7 @@ export const demoCommand = defineCommand({
         `\nThe demo's result is in folders of its own (a real run uses config/, data/ and out/ and never touches them):\n` +
           `  feeds     ${shown(paths.feeds)}/\n  digests   ${shown(paths.outbox)}/  (.eml files)\n` +
           `  database  ${shown(paths.database)}\n  config    ${shown(paths.config)}/\n\n` +
-          `Browse it:  npx tipwire --config ${shown(paths.config)} serve\n` +
+          `Browse it:  npx tipwire serve --config ${shown(paths.config)}\n` +
           `            then open http://127.0.0.1:${config.app.server.port}/ (feeds: /feeds/all.atom, status: /status)\n`,
       );
       // A failed demo source would be a bug in the demo, except the deliberately broken one, which must still be read.
