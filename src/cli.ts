@@ -83,7 +83,8 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       import('./store/index.ts'),
       import('./digest/mailer.ts'),
     ]);
-  const log = io.log ?? createLogger();
+  // Logs go where the caller's stderr goes (a test's stream, else the process's), never to stdout.
+  const log = io.log ?? createLogger(io.stderr ? { destination: io.stderr, env } : { env });
   const ctx: CommandContext = {
     configDir: resolve(configDir),
     env,

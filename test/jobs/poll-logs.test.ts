@@ -1,7 +1,7 @@
 // What an operator reads after a poll where sources fail: one WARN line per failing source with its code and reason
 // (no stack, the cause not repeated), the stack only at DEBUG, one summary line that counts unreachable sources, and
 // after a restart inside the backoff a summary that still says the sources are failing rather than "0 failed".
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRules } from '../../src/classify/index.ts';
 import { createHostLimiter } from '../../src/fetch/index.ts';
@@ -10,7 +10,8 @@ import { describePoll, summarisePoll, type SummaryInput } from '../../src/jobs/p
 import { createLogger } from '../../src/core/log.ts';
 import { openStore, type SqlStore } from '../../src/store/index.ts';
 import { serveFeed, startFeedServer, status, type FeedServer } from '../helpers/feed-server.ts';
-import { testConfig } from '../helpers/config.ts';
+import { testConfig, writeTestConfig } from '../helpers/config.ts';
+import { main } from '../../src/cli.ts';
 import { topLevelKeys } from '../helpers/log.ts';
 
 /** Every log line as text and parsed, with the keys its top level repeats. */
@@ -190,4 +191,41 @@ describe('poll summary line', () => {
   for (const { name, results, line } of cases) {
     it(name, () => expect(describePoll(summarisePoll(results))).toMatch(line));
   }
+});
+
+describe('tipwire poll through main(argv, io)', () => {
+  it('writes its table and summary to stdout and its log lines, JSON with no key twice, to stderr', async () => {
+    const dir = writeTestConfig(
+      [
+        { id: 'ok-feed', url: server.url('/ok.xml') },
+        { id: 'down-feed', url: server.url('/down.xml') },
+      ],
+      {},
+      [`127.0.0.1:${server.port}`],
+    );
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = '';
+    let stderr = '';
+    out.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    err.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await main(['poll', '--all', '--config', dir], {
+      stdin: Readable.from(['']),
+      stdout: out,
+      stderr: err,
+      env: { TIPWIRE_LOG_PRETTY: '0' },
+    });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^down-feed\s+failed\s+503/m);
+    expect(stdout).toMatch(/^poll: 2 sources polled \(1 changed, 1 failing\)/m);
+    expect(stdout).not.toContain('"level"');
+    const lines = stderr.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      const keys = topLevelKeys(line);
+      expect(new Set(keys).size, line).toBe(keys.length);
+    }
+    const warn = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.level === 40);
+    expect(warn).toMatchObject({ source: 'down-feed', code: 'FETCH_HTTP_STATUS' });
+  });
 });
