@@ -111,7 +111,7 @@ label{display:block;margin:.25rem 0}input[type=email],input[type=search],select{
 button{font:inherit;font-size:1.1rem;padding:.6rem 1.2rem;background:#0b57a4;color:#fff;border:0;border-radius:4px;cursor:pointer}
 a:focus,button:focus,input:focus,select:focus,main:focus-visible,summary:focus{outline:3px solid #9a5b00;outline-offset:2px}p.note{color:#57606a}
 article{border-bottom:1px solid #d0d7de;padding:.75rem 0}.meta,.also,.why{color:#57606a;font-size:.9rem}.meta{margin:.25rem 0}
-.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.25rem 1rem;align-items:end}.filters p{margin:.25rem 0}
+.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.25rem 1rem;align-items:end}.filters p{margin:.25rem 0}
 .filters .actions{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 .tags{list-style:none;padding:0;margin:.25rem 0;display:flex;flex-wrap:wrap;gap:.25rem .75rem;font-size:.9rem}
 .feeds a{margin-right:.5rem}.pager{display:flex;justify-content:space-between;gap:1rem;margin:1rem 0}
