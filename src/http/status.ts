@@ -68,7 +68,7 @@ function relative(iso: string | null, now: Date): string {
         : abs < 36 * 3600
           ? [Math.round(abs / 3600), 'h']
           : [Math.round(abs / 86400), 'd'];
-  const text = seconds >= 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
+  const text = abs < 2 ? 'just now' : seconds > 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
   return `<time datetime="${esc(iso)}" title="${esc(iso)}">${text}</time>`;
 }
 

@@ -4,7 +4,7 @@
 // wide (no sideways scrolling; what needs attention first, with its reason); /metrics is parsed by a Prometheus
 // text-format parser; /status.atom is read by Debian's feedparser; the weekly operator report goes through the
 // Mailer port as an e-mail read back with mailparser, once per week.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -29,11 +29,20 @@ import { testConfig } from '../helpers/config.ts';
 import { redirect, serveFeed, startFeedServer, status, type FeedServer } from '../helpers/feed-server.ts';
 import { feedparser } from '../publish/checkers.ts';
 import { hasPrometheusParser, parsePrometheus, sample } from '../helpers/prometheus.ts';
+import { CHROMIUM, hasChromium, needs } from '../helpers/tools.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasPrometheus = hasPrometheusParser();
-if (!hasPrometheus)
-  console.log('/metrics: skipped, no python3-prometheus-client (apt-get install python3-prometheus-client)');
+const withBrowser = needs(
+  'Chromium',
+  hasChromium,
+  'the status page in a real browser',
+  'apt-get install chromium',
+);
+const hasPrometheus = needs(
+  'python3-prometheus-client',
+  hasPrometheusParser(),
+  '/metrics read by the Prometheus parser',
+  'apt-get install python3-prometheus-client',
+);
 const DAY = 86_400_000;
 const NOW = new Date();
 
@@ -135,7 +144,7 @@ beforeAll(async () => {
     }),
   });
   config = { ...config, app: { ...config.app, server: { ...config.app.server, baseUrl: server.url } } };
-  if (existsSync(CHROMIUM)) {
+  if (withBrowser) {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -147,7 +156,7 @@ beforeAll(async () => {
         '--disable-sync',
       ],
     });
-  } else console.log(`status page in Chromium: skipped, no ${CHROMIUM}`);
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -158,7 +167,7 @@ afterAll(async () => {
 });
 
 describe('status page', () => {
-  it.skipIf(!existsSync(CHROMIUM))(
+  it.skipIf(!withBrowser)(
     'at 390 px: no sideways scrolling, what needs attention first with its reason, edits, runs',
     async () => {
       const page = await browser!.newPage({ viewport: { width: 390, height: 844 } });
@@ -200,7 +209,7 @@ describe('status page', () => {
       );
       const runs = await page.locator('ol.runs li').allTextContents();
       expect(runs).toHaveLength(4);
-      expect(runs[0]).toMatch(/^poll .*ago, \d+(\.\d)? m?s/);
+      expect(runs[0]).toMatch(/^poll (.*ago|just now), \d+(\.\d)? m?s/);
       // Every box fits the viewport, not only the page as a whole.
       const widest = Number(
         await page.evaluate(
