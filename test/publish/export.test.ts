@@ -129,6 +129,12 @@ describe('publishFeeds', () => {
     expect(stale.entries).toEqual([]);
   });
 
+  it('dates an emptied slice by the store’s creation, not 1970 (so the next export leaves its bytes alone)', async () => {
+    const created = await store.createdAt();
+    expect(readFileSync(join(dir, 'country', 'zz.atom'), 'utf8')).toContain(`<updated>${created}</updated>`);
+    expect(readFileSync(join(dir, 'country', 'zz.rss'), 'utf8')).not.toContain('1970');
+  });
+
   it('slices hold only their stories', () => {
     const kg = JSON.parse(readFileSync(join(dir, 'country', 'kg.json'), 'utf8')) as {
       items: { id: string }[];
