@@ -207,8 +207,8 @@ export async function searchStoryRows(db: SqlDriver, query: SearchQuery): Promis
   if (query.order === 'relevance' && terms.terms.length > 0) {
     ids = await bestFirst(search, need);
   } else {
-    if (db.dialect === 'postgres' && terms.terms.length > 0 && (await fewMatches(search)))
-      return fewStories(search, offset, need);
+    const few = db.dialect === 'postgres' && terms.terms.length > 0 ? await fewMatches(search) : undefined;
+    if (few) return fewStories(search, few, offset, need);
     const scan =
       terms.terms.length === 0
         ? itemsByDate(search)
@@ -389,27 +389,27 @@ function itemsByDate(search: Search): Scan {
 /** Up to this many matches, PostgreSQL collects them all through GIN (cheap) rather than read windows by date. */
 const FEW = 2_000;
 
-/** PostgreSQL: does the index hold at most FEW matches? (GIN answers this without reading the rest.) */
-async function fewMatches(search: Search): Promise<boolean> {
-  const row = await search.db.get<{ n: unknown }>(
-    `SELECT count(*) AS n FROM (SELECT 1 FROM item_search WHERE document @@ to_tsquery('simple', ?) LIMIT ${FEW + 1}) m`,
-    [tsQuery(search.terms)],
+/**
+ * PostgreSQL: the stories of the matches when there are at most FEW matching items (GIN answers this without
+ * reading the rest, and a phrase's recheck runs once), else undefined.
+ */
+async function fewMatches(search: Search): Promise<string[] | undefined> {
+  const rows = await search.db.all<{ story: unknown }>(
+    `SELECT i.story_id AS story FROM item_search x JOIN items i ON i.id = x.item_id
+      WHERE x.document @@ to_tsquery('simple', ?) AND i.matched = 1 AND i.story_id IS NOT NULL${sourceClause(search.sources)}
+      LIMIT ${FEW + 1}`,
+    [tsQuery(search.terms), ...search.sources],
   );
-  return Number(row?.n ?? 0) <= FEW;
+  if (rows.length > FEW) return undefined;
+  return [...new Set(rows.map((row) => String(row.story)))];
 }
 
 /**
- * PostgreSQL, a word with few matches: their stories by GIN, then those stories by id (a join would let the planner
- * read every story, as it cannot know how few the matches are).
+ * PostgreSQL, a word with few matches: those stories by id, filtered and ordered (a join would let the planner read
+ * every story, as it cannot know how few the matches are).
  */
-async function fewStories(search: Search, offset: number, need: number): Promise<Row[]> {
-  const hits = await search.db.all<{ story: unknown }>(
-    `SELECT DISTINCT i.story_id AS story FROM item_search x JOIN items i ON i.id = x.item_id
-      WHERE x.document @@ to_tsquery('simple', ?) AND i.matched = 1 AND i.story_id IS NOT NULL${sourceClause(search.sources)}`,
-    [tsQuery(search.terms), ...search.sources],
-  );
-  if (hits.length === 0) return [];
-  const ids = hits.map((hit) => String(hit.story));
+async function fewStories(search: Search, ids: string[], offset: number, need: number): Promise<Row[]> {
+  if (ids.length === 0) return [];
   const filters = search.filter.clauses.map((clause) => ` AND ${clause}`).join('');
   return search.db.all(
     `SELECT s.* FROM stories s WHERE s.id IN (${placeholders(ids.length)})${filters}
