@@ -2,6 +2,8 @@
 // and an edited headline create nothing new, the representative follows preference and richness, follow-ups link.
 // Also the `tipwire dedupe` and `tipwire stories` commands end to end.
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterItems, createClusterer } from '../../src/jobs/cluster.ts';
 import { dedupeSchema } from '../../src/config/schema.ts';
@@ -201,6 +203,37 @@ describe('tipwire dedupe / stories', () => {
       id: 't10b',
       relation: 'translation',
     });
+  });
+
+  it('scores labelled stories with --eval: pairs by kind, and the false and missed pairs', async () => {
+    const dir = writeTestConfig([]);
+    const file = join(mkdtempSync(join(tmpdir(), 'tipwire-eval-')), 'stories.jsonl');
+    const lines = ['t1a', 't1b', 't1c', 't2a', 't10a', 't10b'].map((id) => {
+      const x = byId(id);
+      return JSON.stringify({
+        id: x.id,
+        story: x.story,
+        day: x.published.slice(0, 10),
+        source: x.source,
+        url: x.url,
+        title: x.title,
+        summary: x.text,
+        lang: x.lang,
+        published: x.published,
+      });
+    });
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const result = await runCli(['--config', dir, 'dedupe', '--eval', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^6 items, /);
+    expect(result.stdout).toMatch(/^cross-language +3 +3 +3 +1\.000 +1\.000$/m);
+    expect(result.stdout).toMatch(/^all +\d+ +\d+ +\d+ +1\.000 +1\.000$/m);
+    expect(result.stdout).toMatch(/false pairs \(0\):\nmissed pairs \(0\):/);
+
+    writeFileSync(file, `${lines[0]}\n{"id":"x","title":"no story"}\n`);
+    const bad = await runCli(['--config', dir, 'dedupe', '--eval', file]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/stories\.jsonl:2: "story" is missing/);
   });
 
   it('rejects a bad --since with exit code 2', async () => {
