@@ -39,5 +39,6 @@ describe('story clustering on held-out real news', () => {
       expect(score.precision, `${kind} precision`).toBeGreaterThanOrEqual(FLOORS[kind].precision);
       expect(score.recall, `${kind} recall`).toBeGreaterThanOrEqual(FLOORS[kind].recall);
     }
-  });
+    // Three thousand items through the clusterer take ~10 s of CPU; a shared machine can stretch that a lot.
+  }, 300_000);
 });
