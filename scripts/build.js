@@ -52,7 +52,9 @@ const importMetaOfSource = {
 const started = performance.now();
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { tipwire: entry },
+  // The poll's parse workers (jobs/parse-pool.ts) run a second entry point of their own.
+  entryPoints: { tipwire: entry, 'parse-worker': join(root, 'src/jobs/parse-worker.ts') },
+  define: { __TIPWIRE_BUNDLE__: 'true' },
   outdir,
   splitting: true,
   chunkNames: '[name]-[hash]',

@@ -59,6 +59,12 @@ export const pollSchema = z
      * the sources of a worker that died go to the others within this time.
      */
     leaseSeconds: z.number().int().min(3).default(60),
+    /**
+     * Worker threads that parse and classify feeds while the poll's thread fetches and writes, used when a poll has
+     * 32 or more feeds to fetch. 0 (the default) reads in the poll's thread: on the shared two-core machine it was
+     * measured on, a thread did not make a poll faster (README, "Benchmarks"); try 1 on a machine with idle cores.
+     */
+    parseThreads: z.number().int().min(0).max(16).default(0),
   })
   .strict();
 

@@ -16,14 +16,14 @@
 import type { Logger } from '../core/log.ts';
 import type { ClassifiedItem, Item, Source, SourceState } from '../core/types.ts';
 import { describeError, isTipwireError, TipwireError } from '../core/errors.ts';
-import { stableId } from '../core/hash.ts';
 import type { Config } from '../config/types.ts';
 import type { Judgement, Store } from '../store/port.ts';
 import { fetchFeed, nextPollAt, type FetchResult, type HostLimiter } from '../fetch/index.ts';
-import { parseFeed, type ParsedFeed } from '../parse/index.ts';
-import { classifyItem, detectLanguage, type CompiledRules } from '../classify/index.ts';
-import { canonicalUrl, identityKey, withoutTracking, type StoryClusterer } from '../dedupe/index.ts';
+import type { CompiledRules } from '../classify/index.ts';
+import type { StoryClusterer } from '../dedupe/index.ts';
 import { clusterItems } from './cluster.ts';
+import { judgeWith } from './feed-items.ts';
+import { createParsePool, judgementsOf, type ParsePool } from './parse-pool.ts';
 import type { FeedChanges } from './publish.ts';
 import { describePoll, logSourceFailure, summarisePoll, type PollSummary } from './poll-summary.ts';
 import { deadOwners, processWorker, type WorkerIdentity } from './worker.ts';
@@ -86,70 +86,9 @@ export interface PollOptions {
   signal?: AbortSignal;
 }
 
-/** Builds normalised Items from a parsed feed: identity (dedupe's chain), language, country, stable id. */
-export function feedToItems(
-  feed: ParsedFeed,
-  source: Source,
-  fetchedAt: string,
-  trackingParams: string[],
-): Item[] {
-  const items: Item[] = [];
-  for (const entry of feed.entries) {
-    const url = entry.link ? canonicalUrl(entry.link, { trackingParams }) : undefined;
-    const key = identityKey(
-      { url, guid: entry.guid, title: entry.title, publishedAt: entry.publishedAt },
-      source.id,
-    );
-    // A feed in one language says so by its source; a bilingual feed is told apart item by item.
-    const declared = entry.language ?? (source.languages.length === 1 ? source.languages[0] : undefined);
-    const language =
-      declared ??
-      detectLanguage(`${entry.title}\n${entry.summary}`, source.languages) ??
-      feed.language ??
-      source.languages[0];
-    items.push({
-      id: stableId(key),
-      sourceId: source.id,
-      url,
-      // Readers follow this link from feeds, digests and pages: it leaves without the outlets' tracking tags.
-      link: entry.link ? withoutTracking(entry.link, { trackingParams }) : undefined,
-      guid: entry.guid,
-      title: entry.title,
-      summary: entry.summary,
-      contentHtml: entry.contentHtml,
-      author: entry.author,
-      categories: entry.categories,
-      publishedAt: entry.publishedAt,
-      updatedAt: entry.updatedAt,
-      dateGuessed: entry.dateGuessed,
-      language,
-      country: source.country,
-      fetchedAt,
-    });
-  }
-  // The same entry twice in one feed (it happens) must not count as an edit of itself.
-  return [...new Map(items.map((item) => [item.id, item])).values()];
-}
-
 function isDue(source: Source, state: SourceState | undefined, now: Date): boolean {
   if (!state?.nextPollAt) return true;
   return Date.parse(state.nextPollAt) <= now.getTime();
-}
-
-/** How an item is judged before it is written: the rules, plus the source's country and languages. */
-function judgeWith(rules: CompiledRules, sources: Source[]): (item: Item) => Judgement {
-  const languagesOf = new Map(sources.map((source) => [source.id, source.languages]));
-  return (item) => {
-    const result = classifyItem(rules, {
-      title: item.title,
-      summary: item.summary,
-      language: item.language,
-      allowedLanguages: languagesOf.get(item.sourceId),
-    });
-    // The source's own country always counts; the text may name others (a Kyrgyz outlet on Russia's rules).
-    const countries = [...new Set([...(item.country ? [item.country] : []), ...result.countries])];
-    return { classification: { ...result, countries }, rulesVersion: rules.version };
-  };
 }
 
 /** Sources in an order that alternates hosts (politeness limits per host), starting at a per-worker offset. */
@@ -202,6 +141,7 @@ class StateWriter {
 
 interface PollContext extends PollDeps {
   owner: string;
+  reader: ParsePool;
   judge: (item: Item) => Judgement;
   states: StateWriter;
   /** Matched items this poll wrote (new, or edited and still matched), for clustering. */
@@ -270,13 +210,15 @@ async function pollOne(
         elapsedMs: Date.now() - started,
       };
     }
-    const feed = await parseFeed(fetched.text, {
+    const feed = await ctx.reader.read({
+      text: fetched.text,
       url: fetched.finalUrl,
       fetchedAt: now.toISOString(),
       contentType: fetched.contentType,
+      sourceId: source.id,
     });
-    const items = feedToItems(feed, source, now.toISOString(), config.app.dedupe.trackingParams);
-    const judged = new Map<Item, Judgement>();
+    const { items } = feed;
+    const judged = judgementsOf(feed);
     let next = '';
     const stateFor = (changed: boolean): SourceState => {
       next = nextPollAt({
@@ -294,7 +236,7 @@ async function pollOne(
         nextPollAt: next,
         lastFormat: feed.format,
         lastEncoding: fetched?.kind === 'ok' ? fetched.encoding : undefined,
-        lastItemCount: feed.entries.length,
+        lastItemCount: feed.entries,
         lastWarnings: sourceWarnings(
           fetched?.kind === 'ok' ? fetched.encodingWarning : undefined,
           feed.warnings,
@@ -302,11 +244,7 @@ async function pollOne(
       };
     };
     const results = await store.upsertItems(items, {
-      classify: (item) => {
-        const judgement = ctx.judge(item);
-        judged.set(item, judgement);
-        return judgement;
-      },
+      classify: (item) => judged.get(item) ?? ctx.judge(item),
       state: stateFor,
       releaseLeaseOf: ctx.owner,
     });
@@ -334,14 +272,14 @@ async function pollOne(
     });
     const changed = inserted + updated > 0;
     if (feed.lenient) sourceLog.info({ warnings: feed.warnings }, 'feed is not well-formed; read leniently');
-    sourceLog.debug({ entries: feed.entries.length, inserted, updated }, 'polled');
+    sourceLog.debug({ entries: feed.entries, inserted, updated }, 'polled');
     return {
       ...base,
       outcome: changed ? 'changed' : 'unchanged',
       httpStatus: fetched.httpStatus,
       format: feed.format,
       encoding: fetched.encoding,
-      entries: feed.entries.length,
+      entries: feed.entries,
       inserted,
       updated,
       movedTo: common.movedTo,
@@ -447,9 +385,20 @@ export async function runPoll(deps: PollDeps, options: PollOptions = {}): Promis
 
   const worker = deps.worker ?? processWorker;
   const leaseMs = config.app.poll.leaseSeconds * 1000;
+  // Threads pay for their start (about the time of reading a few dozen feeds) only in a large poll.
+  const reader = await createParsePool({
+    threads: chosen.length >= 32 ? config.app.poll.parseThreads : 0,
+    rules: deps.rules,
+    classifier: { topics: config.topics, model: config.model },
+    sources: config.sources,
+    trackingParams: config.app.dedupe.trackingParams,
+  });
+  if (reader.threads > 0)
+    log.debug({ job: 'poll', threads: reader.threads }, 'reading feeds in worker threads');
   const ctx: PollContext = {
     ...deps,
     owner: worker.owner,
+    reader,
     judge: judgeWith(deps.rules, config.sources),
     states: new StateWriter(store, worker.owner),
     fresh: new Map(),
@@ -525,6 +474,7 @@ export async function runPoll(deps: PollDeps, options: PollOptions = {}): Promis
     await ctx.states.flush();
   } finally {
     clearInterval(renew);
+    await reader.close();
     // A clean end (or an abort) frees whatever this worker still holds: sources never started after an abort.
     await store
       .releaseLeases(worker.owner)
