@@ -23,7 +23,7 @@ import {
   entryContext,
   exportSlices,
   renderEntries,
-  type FeedEntry,
+  type PublishedEntry,
 } from '../src/publish/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { testConfig } from '../test/publish/fixtures.ts';
@@ -183,7 +183,7 @@ try {
   const ctxSources = config.sources;
   const renderAll = (): { files: number; bytes: number } => {
     const ctx = entryContext(config.app.server.baseUrl, ctxSources, config.topics.topics);
-    const memo = new Map<string, FeedEntry>();
+    const memo = new Map<string, PublishedEntry>();
     let files = 0;
     let bytes = 0;
     const tags = {

@@ -1,7 +1,7 @@
 // What differs per deployment comes from the environment, in one table. Each variable also has a `_FILE` form
 // (TIPWIRE_SMTP_URL_FILE=/run/secrets/smtp) whose file content is used, so secrets need not sit in the environment.
 import { readFileSync } from 'node:fs';
-import type { ConfigProblem } from './load.ts';
+import type { ConfigProblem } from './types.ts';
 
 interface EnvOverride {
   name: string;

@@ -12,7 +12,7 @@ import { appSchema, DEVELOPMENT_SECRET, sourcesFileSchema, type AppConfig } from
 import { listenUrl } from './deployment.ts';
 import { ruleSchema, topicsFileSchema, type TopicsConfig } from './topics-schema.ts';
 import { modelFileSchema, type ModelFileConfig } from './model-schema.ts';
-import type { Config } from './types.ts';
+import type { Config, ConfigProblem } from './types.ts';
 import { applyEnv } from './env.ts';
 
 export const CONFIG_FILES = {
@@ -23,13 +23,7 @@ export const CONFIG_FILES = {
   model: 'model.json',
 } as const;
 
-export interface ConfigProblem {
-  file: string;
-  line?: number;
-  col?: number;
-  path: string;
-  message: string;
-}
+export type { ConfigProblem } from './types.ts';
 
 export function formatProblem(problem: ConfigProblem): string {
   const where = problem.line ? `${problem.file}:${problem.line}:${problem.col ?? 1}` : problem.file;
@@ -452,7 +446,6 @@ export function loadConfig(
         model?.value.id ?? '',
       ].join('\u0000'),
     ),
-    topicsVersion: hash(topicsFile?.text ?? ''),
     defaulted: {
       baseUrl: !baseUrlGiven,
       secret: app.digest.secret === DEVELOPMENT_SECRET,

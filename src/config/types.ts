@@ -3,6 +3,15 @@ import type { AppConfig } from './schema.ts';
 import type { TopicsConfig } from './topics-schema.ts';
 import type { ModelFileConfig } from './model-schema.ts';
 
+/** One thing wrong in a config file or the environment, placed as precisely as the source allows. */
+export interface ConfigProblem {
+  file: string;
+  line?: number;
+  col?: number;
+  path: string;
+  message: string;
+}
+
 /** The whole configuration, validated and frozen; passed in, never read from globals. */
 export interface Config {
   /** Folder the files were read from. */
@@ -14,8 +23,6 @@ export interface Config {
   model?: ModelFileConfig | undefined;
   /** Hash of the three files' content: changes when an operator edits any of them. */
   version: string;
-  /** Hash of topics.yaml alone: items classified under another version are re-classified. */
-  topicsVersion: string;
   /** Settings left at a default that is only right on a development machine (startup warnings name them). */
   defaulted?: {
     /** server.baseUrl was not given: links follow the listen address (http://127.0.0.1:PORT). */

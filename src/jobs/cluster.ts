@@ -168,12 +168,14 @@ function richness(item: ClassifiedItem): number {
  * fifth more text, so a byline does not decide), then the earliest; ties by id, so the choice is stable.
  */
 export function pickRepresentative(items: ClassifiedItem[], preferred: ReadonlySet<string>): ClassifiedItem {
+  // Measured once per item, not per comparison: turning HTML into text is the costly part.
+  const measured = new Map(items.map((item) => [item, richness(item)]));
   const sorted = [...items].sort((a, b) => {
     const pa = preferred.has(a.sourceId) ? 1 : 0;
     const pb = preferred.has(b.sourceId) ? 1 : 0;
     if (pa !== pb) return pb - pa;
-    const ra = richness(a);
-    const rb = richness(b);
+    const ra = measured.get(a) ?? 0;
+    const rb = measured.get(b) ?? 0;
     if (Math.max(ra, rb) > 1.2 * Math.min(ra, rb)) return rb - ra;
     return a.publishedAt.localeCompare(b.publishedAt) || a.id.localeCompare(b.id);
   });

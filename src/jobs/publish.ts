@@ -28,8 +28,8 @@ import {
   parseFeedRequest,
   renderEntries,
   renderOpml,
-  type FeedEntry,
-  type FeedFormat,
+  type PublishedEntry,
+  type OutputFormat,
   type FeedMeta,
   type FeedRequest,
   type FeedSlice,
@@ -38,7 +38,7 @@ import {
 import type { JobContext, PublishMarker } from './context.ts';
 import { feedWindow, storiesInSlice } from './stories.ts';
 
-export type { FeedEntry, FeedFormat, FeedSlice };
+export type { PublishedEntry, OutputFormat, FeedSlice };
 
 export interface PublishReport {
   /** Files the export consists of (every slice × format, and sources.opml). */
@@ -122,7 +122,7 @@ export interface RenderedFeed {
 export async function renderSliceFeed(
   ctx: JobContext,
   slice: FeedSlice,
-  format: FeedFormat,
+  format: OutputFormat,
 ): Promise<RenderedFeed> {
   const config = ctx.config();
   const stories = await storiesInSlice(ctx.store, slice, feedWindow(ctx.now(), config.app.publish));
@@ -184,7 +184,7 @@ export async function writeIfChanged(
   return 'written';
 }
 
-function slicePathOnDisk(dir: string, slice: FeedSlice, format: FeedFormat): string {
+function slicePathOnDisk(dir: string, slice: FeedSlice, format: OutputFormat): string {
   return join(dir, `${slice.path.slice('/feeds/'.length)}.${format}`);
 }
 
@@ -294,7 +294,7 @@ export async function publishFeeds(
 
   const window = feedWindow(options.now, publish);
   const ctx = entryContext(config.app.server.baseUrl, config.sources, config.topics.topics);
-  const memo = new Map<string, FeedEntry>();
+  const memo = new Map<string, PublishedEntry>();
   let createdAt: string | undefined;
   const created = async (): Promise<string> => (createdAt ??= await store.createdAt());
 

@@ -41,7 +41,7 @@ export interface EntrySource {
   homepage?: string | undefined;
 }
 
-export interface FeedEntry {
+export interface PublishedEntry {
   storyId: string;
   /** tag: URI (or urn: when the base URL's host cannot be a tag authority). */
   id: string;
@@ -213,7 +213,7 @@ function shownItem(story: StoryView, language: string | undefined): ClassifiedIt
 }
 
 /** Builds the entry for one story, in `language` when the story has a version in it (a language feed). */
-export function buildEntry(story: StoryView, ctx: EntryContext, language?: string): FeedEntry {
+export function buildEntry(story: StoryView, ctx: EntryContext, language?: string): PublishedEntry {
   const rep = shownItem(story, language);
   const source = sourceOf(rep, ctx);
   const link =
@@ -293,9 +293,9 @@ export function buildEntry(story: StoryView, ctx: EntryContext, language?: strin
 export function buildEntries(
   stories: readonly StoryView[],
   ctx: EntryContext,
-  memo?: Map<string, FeedEntry>,
+  memo?: Map<string, PublishedEntry>,
   language?: string,
-): FeedEntry[] {
+): PublishedEntry[] {
   const shown =
     language === undefined ? stories : stories.filter((s) => s.items.some((i) => i.language === language));
   return shown.map((story) => {

@@ -3,7 +3,7 @@
 export { renderFeed, renderEntries, renderOpml, feedUrl, CONTENT_TYPES, EXTENSION_ABOUT } from './render.ts';
 export type { FeedMeta, OpmlMeta } from './render.ts';
 export { buildEntry, buildEntries, entryContext, storyEntryId, tagUri, plainTitle } from './entries.ts';
-export type { FeedEntry, EntryContext } from './entries.ts';
+export type { PublishedEntry, EntryContext } from './entries.ts';
 export { parseFeedRequest, makeSlice, exportSlices, FEED_FORMATS } from './slices.ts';
-export type { FeedFormat, FeedSlice, FeedRequest, SliceKind } from './slices.ts';
+export type { OutputFormat, FeedSlice, FeedRequest, SliceKind } from './slices.ts';
 export { cleanText, safeUrl, escapeXml } from './text.ts';

@@ -13,8 +13,8 @@ import { randomUUID } from 'node:crypto';
 import { Feed, type Category, type Extension, type Item as FeedItem } from 'feed';
 import type { IsoDate, Source, StoryView, TopicInfo } from '../core/types.ts';
 import { escapeHtml } from '../core/html.ts';
-import { buildEntries, countryName, entryContext, tagUri, type FeedEntry } from './entries.ts';
-import type { FeedFormat, FeedSlice } from './slices.ts';
+import { buildEntries, countryName, entryContext, tagUri, type PublishedEntry } from './entries.ts';
+import type { OutputFormat, FeedSlice } from './slices.ts';
 import { attrWithoutAngles, cleanText, escapeXml, escapeXmlAttr, joinUrl, safeUrl } from './text.ts';
 
 export interface FeedMeta {
@@ -43,7 +43,7 @@ export interface FeedMeta {
   slice?: FeedSlice | undefined;
 }
 
-export const CONTENT_TYPES: Record<FeedFormat, string> = {
+export const CONTENT_TYPES: Record<OutputFormat, string> = {
   rss: 'application/rss+xml; charset=utf-8',
   atom: 'application/atom+xml; charset=utf-8',
   json: 'application/feed+json; charset=utf-8',
@@ -51,12 +51,12 @@ export const CONTENT_TYPES: Record<FeedFormat, string> = {
 
 export const EXTENSION_ABOUT = 'https://github.com/tipwire/tipwire#json-feed-extension';
 
-export function feedUrl(meta: Pick<FeedMeta, 'baseUrl' | 'path' | 'query'>, format: FeedFormat): string {
+export function feedUrl(meta: Pick<FeedMeta, 'baseUrl' | 'path' | 'query'>, format: OutputFormat): string {
   return joinUrl(meta.baseUrl, `${meta.path}.${format}${meta.query ?? ''}`);
 }
 
 /** Renders stories as one feed. */
-export function renderFeed(stories: readonly StoryView[], meta: FeedMeta, format: FeedFormat): string {
+export function renderFeed(stories: readonly StoryView[], meta: FeedMeta, format: OutputFormat): string {
   const entries = buildEntries(
     stories,
     entryContext(meta.baseUrl, meta.sources, meta.topics),
@@ -67,12 +67,16 @@ export function renderFeed(stories: readonly StoryView[], meta: FeedMeta, format
 }
 
 /** Renders prepared entries (the export builds each story's entry once for all slices and formats). */
-export function renderEntries(entries: readonly FeedEntry[], meta: FeedMeta, format: FeedFormat): string {
+export function renderEntries(
+  entries: readonly PublishedEntry[],
+  meta: FeedMeta,
+  format: OutputFormat,
+): string {
   if (format === 'json') return renderJsonFeed(entries, meta);
   return format === 'atom' ? renderAtom(entries, meta) : renderRss(entries, meta);
 }
 
-function feedUpdated(entries: readonly FeedEntry[], meta: FeedMeta): Date {
+function feedUpdated(entries: readonly PublishedEntry[], meta: FeedMeta): Date {
   if (meta.updated) return new Date(meta.updated);
   let newest = '1970-01-01T00:00:00.000Z';
   for (const entry of entries) if (entry.updated > newest) newest = entry.updated;
@@ -80,7 +84,7 @@ function feedUpdated(entries: readonly FeedEntry[], meta: FeedMeta): Date {
 }
 
 function baseOptions(
-  entries: readonly FeedEntry[],
+  entries: readonly PublishedEntry[],
   meta: FeedMeta,
 ): {
   title: string;
@@ -108,7 +112,7 @@ function date(iso: IsoDate): Date {
 
 // --- RSS 2.0 -----------------------------------------------------------------------------------------------------
 
-function renderRss(entries: readonly FeedEntry[], meta: FeedMeta): string {
+function renderRss(entries: readonly PublishedEntry[], meta: FeedMeta): string {
   const base = baseOptions(entries, meta);
   const feed = new Feed({
     ...base,
@@ -149,7 +153,7 @@ function renderRss(entries: readonly FeedEntry[], meta: FeedMeta): string {
 
 // --- Atom 1.0 ----------------------------------------------------------------------------------------------------
 
-function atomExtras(entry: FeedEntry): string {
+function atomExtras(entry: PublishedEntry): string {
   const out: string[] = [];
   for (const t of entry.translations) {
     const lang = t.language ? ` hreflang="${escapeXml(t.language)}"` : '';
@@ -180,7 +184,7 @@ function atomExtras(entry: FeedEntry): string {
   return out.join('\n        ');
 }
 
-function renderAtom(entries: readonly FeedEntry[], meta: FeedMeta): string {
+function renderAtom(entries: readonly PublishedEntry[], meta: FeedMeta): string {
   const base = baseOptions(entries, meta);
   const marker = `tipwire-${randomUUID()}`;
   const feed = new Feed({
@@ -246,7 +250,7 @@ function renderAtom(entries: readonly FeedEntry[], meta: FeedMeta): string {
 
 // --- JSON Feed 1.1 -----------------------------------------------------------------------------------------------
 
-function renderJsonFeed(entries: readonly FeedEntry[], meta: FeedMeta): string {
+function renderJsonFeed(entries: readonly PublishedEntry[], meta: FeedMeta): string {
   const base = baseOptions(entries, meta);
   const feed: Record<string, unknown> = {
     version: 'https://jsonfeed.org/version/1.1',

@@ -5,8 +5,8 @@
 // Pure: parses paths into slices and lists the slices an export writes. Which stories a slice holds is decided in
 // one place, the store's slice query (jobs/stories.ts).
 
-export type FeedFormat = 'rss' | 'atom' | 'json';
-export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
+export type OutputFormat = 'rss' | 'atom' | 'json';
+export const FEED_FORMATS: readonly OutputFormat[] = ['rss', 'atom', 'json'];
 
 export type SliceKind = 'all' | 'topic' | 'country' | 'lang';
 
@@ -23,7 +23,8 @@ export interface FeedSlice {
   query: string;
 }
 
-export type FeedRequest = { ok: true; slice: FeedSlice; format: FeedFormat } | { ok: false; message: string };
+export type FeedRequest =
+  { ok: true; slice: FeedSlice; format: OutputFormat } | { ok: false; message: string };
 
 const CODE = /^[a-z]{2}$/;
 const TOPIC_ID = /^[a-z0-9][a-z0-9-]*$/;
@@ -33,7 +34,7 @@ const FILTERS = [
   ['lang', 'languages'],
 ] as const;
 
-function isFormat(value: string): value is FeedFormat {
+function isFormat(value: string): value is OutputFormat {
   return (FEED_FORMATS as readonly string[]).includes(value);
 }
 

@@ -5,10 +5,12 @@ import { TipwireError } from '../core/errors.ts';
 import { openPostgres, openSqlite } from './driver.ts';
 import { SqlStore } from './sql-store.ts';
 
-export type { Store } from './port.ts';
+import type { Store } from './port.ts';
+
+export type { Store };
 export { SqlStore } from './sql-store.ts';
 
-export async function openStore(url: string, options: { baseDir?: string } = {}): Promise<SqlStore> {
+export async function openStore(url: string, options: { baseDir?: string } = {}): Promise<Store> {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
     return SqlStore.open(openPostgres(url));
   if (url.startsWith('sqlite:')) {

@@ -37,7 +37,6 @@ export function testConfig(app: Record<string, unknown> = {}): Config {
     })),
     topics: { topics: TOPICS.map((t) => ({ ...t, threshold: 1, rules: [] })) } as unknown as Config['topics'],
     version: 'test',
-    topicsVersion: 'test',
   };
 }
 

@@ -17,7 +17,7 @@ import { CONTENT_SECURITY_POLICY } from '../../src/http/layout.ts';
 import { createRoutes } from '../../src/http/routes.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { createClientLimiter, isPlainEmail } from '../../src/jobs/subscribers.ts';
-import type { SqlStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import { testApp } from '../helpers/app.ts';
 import { sqliteKind } from '../helpers/stores.ts';
 import { CHROMIUM, hasChromium, needs } from '../helpers/tools.ts';
@@ -31,7 +31,7 @@ const withBrowser = needs(
 );
 const kind = sqliteKind();
 const outbox = mkdtempSync(join(tmpdir(), 'tipwire-http-outbox-'));
-let store: SqlStore;
+let store: Store;
 let server: RunningServer;
 let config: Config;
 let browser: Browser | undefined;

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openStore, type SqlStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 
 export interface StoreKind {
   name: 'sqlite' | 'postgres';
-  open(): Promise<SqlStore>;
+  open(): Promise<Store>;
   /** A fresh, empty database's URL (for child processes that open it themselves). */
   newUrl(): Promise<string>;
   /** Removes every database and file this kind made. */

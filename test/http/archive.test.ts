@@ -12,7 +12,7 @@ import { silentLogger } from '../../src/core/log.ts';
 import { createFileMailer } from '../../src/digest/mailer.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
-import type { SqlStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import { seedStories, testConfig } from '../digest/helpers.ts';
 import { hostileStory, sampleStories } from '../digest/sample.ts';
 import { testApp } from '../helpers/app.ts';
@@ -20,7 +20,7 @@ import { sqliteKind } from '../helpers/stores.ts';
 
 const kind = sqliteKind();
 const outbox = mkdtempSync(join(tmpdir(), 'tipwire-archive-outbox-'));
-let store: SqlStore;
+let store: Store;
 let server: RunningServer;
 let config: Config;
 let subject = '';

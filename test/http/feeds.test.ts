@@ -18,7 +18,7 @@ import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { feedMetaFor, publishFeeds } from '../../src/jobs/publish.ts';
 import { renderFeed } from '../../src/publish/index.ts';
 import { makeSlice } from '../../src/publish/slices.ts';
-import { openStore, type SqlStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { serveCommand } from '../../src/cli/commands/serve.ts';
 import type { CommandContext } from '../../src/cli/command.ts';
 import { feedparser } from '../publish/checkers.ts';
@@ -52,7 +52,7 @@ function get(
 const tmp = mkdtempSync(join(tmpdir(), 'tipwire-http-'));
 const dbPath = join(tmp, 'feeds.db');
 const config = testConfig({ feedsDir: join(tmp, 'out') });
-let store: SqlStore;
+let store: Store;
 let routes: FeedPages;
 let app: JobContext;
 let server: RunningServer;

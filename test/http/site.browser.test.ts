@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
-import { openStore, type SqlStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { testApp } from '../helpers/app.ts';
 import { ATTACK_TITLE, SITE_NOW, seedSite, testConfig } from './site-fixtures.ts';
 
@@ -17,7 +17,7 @@ const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log('site.browser.test: skipped, /usr/bin/chromium is not installed');
 
 const tmp = mkdtempSync(join(tmpdir(), 'tipwire-site-browser-'));
-let store: SqlStore;
+let store: Store;
 let server: RunningServer;
 let browser: Browser | undefined;
 

@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../src/http/layout.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
-import { openStore, type SqlStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { testApp } from '../helpers/app.ts';
 import { feedparser } from '../publish/checkers.ts';
 import { ATTACK_TITLE, GENERATED, SITE_NOW, seedSite, testConfig } from './site-fixtures.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tipwire-site-'));
-let store: SqlStore;
+let store: Store;
 let server: RunningServer;
 
 beforeAll(async () => {

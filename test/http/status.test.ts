@@ -22,7 +22,7 @@ import { createMetrics } from '../../src/jobs/metrics.ts';
 import { createPollLimiter } from '../../src/jobs/poll-setup.ts';
 import { runPoll, type PollReport } from '../../src/jobs/poll.ts';
 import { describePoll } from '../../src/jobs/poll-summary.ts';
-import type { SqlStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { testApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/config.ts';
@@ -51,7 +51,7 @@ const rss = (id: string, titles: string[]): string =>
 ${titles.map((t, i) => `<item><title>${t}</title><link>https://${id}.example.kg/${i}</link></item>`).join('')}</channel></rss>`;
 
 let feeds: FeedServer;
-let store: SqlStore;
+let store: Store;
 let config: Config;
 let server: RunningServer;
 let browser: Browser | undefined;

@@ -19,7 +19,7 @@ import { createRoutes } from '../../src/http/routes.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
 import { createClientLimiter } from '../../src/jobs/subscribers.ts';
-import type { SqlStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import { testConfig } from '../digest/helpers.ts';
 import { testApp } from '../helpers/app.ts';
 import { sqliteKind } from '../helpers/stores.ts';
@@ -33,7 +33,7 @@ const withBrowser = needs(
 );
 const kind = sqliteKind();
 const outbox = mkdtempSync(join(tmpdir(), 'tipwire-journey-outbox-'));
-let store: SqlStore;
+let store: Store;
 let server: RunningServer;
 let config: Config;
 let browser: Browser | undefined;

@@ -6,7 +6,7 @@ import { compileRules } from '../../src/classify/index.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { createHostLimiter } from '../../src/fetch/index.ts';
 import { runPoll, type PollDeps } from '../../src/jobs/poll.ts';
-import { openStore, type SqlStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { testConfig } from '../helpers/config.ts';
 import { serveFeed, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 
@@ -23,7 +23,7 @@ const feed = `<?xml version="1.0" encoding="utf-8"?>
 </channel></rss>`;
 
 let server: FeedServer;
-let store: SqlStore;
+let store: Store;
 let deps: PollDeps;
 
 beforeAll(async () => {

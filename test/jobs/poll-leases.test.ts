@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { createHostLimiter } from '../../src/fetch/index.ts';
 import { runPoll, type PollDeps } from '../../src/jobs/poll.ts';
-import { openStore, type SqlStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { serveFeed, startFeedServer, type FeedServer, type Handler } from '../helpers/feed-server.ts';
 import { writeTestConfig } from '../helpers/config.ts';
 import { storeKinds } from '../helpers/stores.ts';
@@ -63,7 +63,7 @@ function configFor(count: number, databaseUrl: string, poll: Record<string, unkn
   );
 }
 
-function deps(store: SqlStore, dir: string): PollDeps {
+function deps(store: Store, dir: string): PollDeps {
   const config = loadConfig(dir, {});
   return {
     store,

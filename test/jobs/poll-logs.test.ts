@@ -8,7 +8,7 @@ import { createHostLimiter } from '../../src/fetch/index.ts';
 import { runPoll, type PollDeps } from '../../src/jobs/poll.ts';
 import { describePoll, summarisePoll, type SummaryInput } from '../../src/jobs/poll-summary.ts';
 import { createLogger } from '../../src/core/log.ts';
-import { openStore, type SqlStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { serveFeed, startFeedServer, status, type FeedServer } from '../helpers/feed-server.ts';
 import { testConfig, writeTestConfig } from '../helpers/config.ts';
 import { main } from '../../src/cli.ts';
@@ -60,7 +60,7 @@ afterAll(async () => {
 
 async function setup(level: string): Promise<{
   deps: PollDeps;
-  store: SqlStore;
+  store: Store;
   lines: ReturnType<typeof capture>['lines'];
 }> {
   const config = testConfig(

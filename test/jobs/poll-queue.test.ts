@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/core/log.ts';
 import { createHostLimiter } from '../../src/fetch/index.ts';
 import { runPoll, type PollDeps } from '../../src/jobs/poll.ts';
 import { publishFeeds } from '../../src/jobs/publish.ts';
-import { openStore, type SqlStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { serveFeed, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { writeTestConfig } from '../helpers/config.ts';
 
@@ -44,7 +44,7 @@ const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Osh news</t
 
 let server: FeedServer;
 let dir: string;
-let store: SqlStore;
+let store: Store;
 
 beforeAll(async () => {
   server = await startFeedServer({ '/osh.xml': serveFeed(rss, { etag: '"osh-1"' }) });

@@ -7,7 +7,7 @@ import { compileRules } from '../../src/classify/index.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { createHostLimiter } from '../../src/fetch/index.ts';
 import { runPoll, type PollDeps } from '../../src/jobs/poll.ts';
-import { openStore, type SqlStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { serveFeed, startFeedServer, type FeedServer, type Handler } from '../helpers/feed-server.ts';
 import { testConfig } from '../helpers/config.ts';
 
@@ -44,7 +44,7 @@ const edited = [
 
 let feed: Handler = serveFeed(rss(first));
 let server: FeedServer;
-let store: SqlStore;
+let store: Store;
 let deps: PollDeps;
 
 beforeAll(async () => {

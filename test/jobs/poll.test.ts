@@ -6,7 +6,7 @@ import { compileRules } from '../../src/classify/index.ts';
 import { createHostLimiter } from '../../src/fetch/index.ts';
 import { runPoll, type PollDeps, type SourcePollResult } from '../../src/jobs/poll.ts';
 import { silentLogger } from '../../src/core/log.ts';
-import { openStore, type SqlStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import type { Config } from '../../src/config/types.ts';
 import {
   gzipBomb,
@@ -114,7 +114,7 @@ const SOURCES = Object.keys(routes)
   }));
 
 let config: Config;
-let store: SqlStore;
+let store: Store;
 let deps: PollDeps;
 const byId = (results: SourcePollResult[], id: string): SourcePollResult => {
   const found = results.find((r) => r.sourceId === id);

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
 import { createPublishMarker } from '../../src/jobs/context.ts';
 import { publishFeeds } from '../../src/jobs/publish.ts';
-import type { SqlStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import { sqliteKind } from '../helpers/stores.ts';
 import { feedparser, hasAtomRng, hasXmllint, jsonFeedProblems, xmllintAtom } from './checkers.ts';
 import { BASE_URL, NOW, seedStore, stories, testConfig } from './fixtures.ts';
@@ -46,7 +46,7 @@ function listFiles(dir: string): string[] {
 }
 
 const kind = sqliteKind();
-let store: SqlStore;
+let store: Store;
 let dir: string;
 let hub: Server;
 let hubUrl: string;

@@ -107,7 +107,6 @@ export function testConfig(
     sources,
     topics: topicsFileSchema.parse({ topics }),
     version: 'test-version',
-    topicsVersion: 'test-topics',
   };
 }
 

@@ -6,12 +6,12 @@ import {
   renderFeed,
   renderOpml,
   storyEntryId,
-  type FeedFormat,
+  type OutputFormat,
   type FeedMeta,
 } from '../../src/publish/index.ts';
 import { feedMetaFor } from '../../src/jobs/publish.ts';
 import { makeSlice } from '../../src/publish/slices.ts';
-import type { SqlStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import { sqliteKind } from '../helpers/stores.ts';
 import {
   feedparser,
@@ -38,11 +38,11 @@ const atomSchema = needs(
 );
 
 const kind = sqliteKind();
-let store: SqlStore;
+let store: Store;
 let stories: StoryView[];
 const config = testConfig({ hub: 'https://hub.example/websub' });
 const meta: FeedMeta = feedMetaFor(config, makeSlice('all'));
-const outputs = {} as Record<FeedFormat, string>;
+const outputs = {} as Record<OutputFormat, string>;
 
 beforeAll(async () => {
   store = await kind.open();

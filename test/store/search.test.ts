@@ -7,7 +7,7 @@ import { openPostgres, openSqlite, type SqlDriver } from '../../src/store/driver
 import { migrate, migrations } from '../../src/store/migrations.ts';
 import { SqlStore } from '../../src/store/sql-store.ts';
 import { fts5Query, parseSearchText, tsQuery, foldForSearch } from '../../src/store/sql-search.ts';
-import type { SqlStore as Opened } from '../../src/store/index.ts';
+import type { Store as Opened } from '../../src/store/index.ts';
 import { storeKinds, type StoreKind } from '../helpers/stores.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
