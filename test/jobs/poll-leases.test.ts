@@ -136,10 +136,13 @@ for (const kind of storeKinds()) {
       delayMs = 100;
       const child = startChild(dir, { TIPWIRE_DATABASE_URL: url });
       await child.waitFor((lines) => lines.filter((line) => line.startsWith('done ')).length >= 10);
+      const store = await openStore(url);
+      // Kill it while it holds leases: between two claims it holds none, and the test would prove nothing.
+      for (let i = 0; i < 500 && (await store.listLeases()).length === 0; i += 1)
+        await new Promise((r) => setTimeout(r, 5));
       child.process.kill('SIGKILL');
       expect((await child.exited).signal).toBe('SIGKILL');
 
-      const store = await openStore(url);
       try {
         // The dead worker held leases on the sources it was polling when it died.
         expect((await store.listLeases()).length).toBeGreaterThan(0);
