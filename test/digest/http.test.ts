@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
 import type { Config } from '../../src/config/types.ts';
@@ -20,7 +20,7 @@ import { createClientLimiter, isPlainEmail } from '../../src/jobs/subscribers.ts
 import type { Store } from '../../src/store/index.ts';
 import { testApp } from '../helpers/app.ts';
 import { sqliteKind } from '../helpers/stores.ts';
-import { CHROMIUM, hasChromium, needs } from '../helpers/tools.ts';
+import { hasChromium, needs, launchChromium } from '../helpers/tools.ts';
 import { testConfig } from './helpers.ts';
 
 const withBrowser = needs(
@@ -47,17 +47,7 @@ beforeAll(async () => {
   current = testConfig({ server: { baseUrl: server.url } });
   config = current;
   if (withBrowser) {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }
 });
 

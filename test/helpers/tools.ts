@@ -2,6 +2,7 @@
 // A test that cannot run never passes in silence: needs() prints one line naming what is skipped and why, and under
 // CI=true (CI installs every tool, .ci/run) it registers a failing test instead, so a missing tool there is red.
 import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 import { it } from 'vitest';
 
 const said = new Set<string>();
@@ -35,3 +36,18 @@ export function needs(
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+
+/** Debian's Chromium, headless, with the flags this closed network needs (no background connections at start). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

@@ -2,19 +2,18 @@
 // server and a real SQLite store: navigation through the header and the links, filters and search as a reader uses
 // them (labels, keyboard, no script), the hostile story shown as text with nothing run (CSP and escaping), nothing
 // wider than the screen, landmarks, labels and contrast.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { testApp } from '../helpers/app.ts';
 import { ATTACK_TITLE, SITE_NOW, seedSite, testConfig } from './site-fixtures.ts';
+import { hasChromium, launchChromium, needs } from '../helpers/tools.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.log('site.browser.test: skipped, /usr/bin/chromium is not installed');
+const withBrowser = needs('Chromium', hasChromium, 'the site in Chromium', 'apt-get install chromium');
 
 const tmp = mkdtempSync(join(tmpdir(), 'tipwire-site-browser-'));
 let store: Store;
@@ -30,18 +29,7 @@ beforeAll(async () => {
     port: 0,
   });
   current = testConfig({ baseUrl: server.url });
-  if (hasChromium)
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+  if (withBrowser) browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -89,7 +77,7 @@ async function contrastOnWhite(page: Page, selector: string): Promise<number> {
 }
 
 for (const size of WIDTHS) {
-  describe.skipIf(!hasChromium)(`the site in Chromium at ${size.width} px`, () => {
+  describe.skipIf(!withBrowser)(`the site in Chromium at ${size.width} px`, () => {
     it('home → a topic → a story → back home, through links and the header', async () => {
       const { page, problems } = await open(size.width, size.height);
       await page.goto(`${server.url}/`);

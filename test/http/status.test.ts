@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
 import type { Config } from '../../src/config/types.ts';
@@ -29,7 +29,7 @@ import { testConfig } from '../helpers/config.ts';
 import { redirect, serveFeed, startFeedServer, status, type FeedServer } from '../helpers/feed-server.ts';
 import { feedparser } from '../publish/checkers.ts';
 import { hasPrometheusParser, parsePrometheus, sample } from '../helpers/prometheus.ts';
-import { CHROMIUM, hasChromium, needs } from '../helpers/tools.ts';
+import { hasChromium, needs, launchChromium } from '../helpers/tools.ts';
 
 const withBrowser = needs(
   'Chromium',
@@ -145,17 +145,7 @@ beforeAll(async () => {
   });
   config = { ...config, app: { ...config.app, server: { ...config.app.server, baseUrl: server.url } } };
   if (withBrowser) {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }
 }, 60_000);
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.ts';
 import type { ClassifiedItem } from '../../src/core/types.ts';
@@ -23,7 +23,7 @@ import type { Store } from '../../src/store/index.ts';
 import { testConfig } from '../digest/helpers.ts';
 import { testApp } from '../helpers/app.ts';
 import { sqliteKind } from '../helpers/stores.ts';
-import { CHROMIUM, hasChromium, needs } from '../helpers/tools.ts';
+import { hasChromium, needs, launchChromium } from '../helpers/tools.ts';
 
 const withBrowser = needs(
   'Chromium',
@@ -51,17 +51,7 @@ beforeAll(async () => {
   });
   config = testConfig({ server: { baseUrl: server.url } });
   if (withBrowser) {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }
 });
 
